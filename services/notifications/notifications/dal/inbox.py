@@ -1,0 +1,111 @@
+"""Inbox reads and writes. The only module that knows the notification keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+
+from notifications.dal.tables import InboxItem, NotificationItem
+from trellis.dynamo import transaction
+from trellis.keys import org_key
+
+INBOX_SK = "INBOX#"
+
+
+def inbox_pk(organisation_id: str, user_id: str) -> str:
+    return org_key(organisation_id, "USER", user_id)
+
+
+def notification_sk(notification_id: str) -> str:
+    return f"NOTIFICATION#{notification_id}#"
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    organisation_id: str
+    user_id: str
+    notification_id: str
+    event_id: str
+    category: str
+    title: str
+    body: str
+    link: str | None
+    delivered_at: datetime
+
+
+def add(notice: NewNotification) -> bool:
+    """Store a notification and count it unread, once. False when it was already there."""
+    pk = inbox_pk(notice.organisation_id, notice.user_id)
+    item = NotificationItem(
+        pk=pk, sk=notification_sk(notice.notification_id), notification_id=notice.notification_id,
+        event_id=notice.event_id, category=notice.category, title=notice.title, body=notice.body,
+        link=notice.link, delivered_at=notice.delivered_at,
+    )
+    try:
+        with transaction(NotificationItem) as write:
+            write.save(item, condition=NotificationItem.pk.does_not_exist())
+            write.update(
+                InboxItem(pk=pk, sk=INBOX_SK),
+                actions=[InboxItem.unread.add(1), InboxItem.entity.set(InboxItem)],
+            )
+    except TransactWriteError as error:
+        reasons = [reason.code for reason in error.cancellation_reasons or [] if reason]
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            return False
+        raise
+    return True
+
+
+def inbox(organisation_id: str, user_id: str) -> InboxItem | None:
+    try:
+        item = InboxItem.get(inbox_pk(organisation_id, user_id), INBOX_SK)
+    except InboxItem.DoesNotExist:
+        return None
+    return item if isinstance(item, InboxItem) else None
+
+
+def get(organisation_id: str, user_id: str, notification_id: str) -> NotificationItem | None:
+    try:
+        item = NotificationItem.get(inbox_pk(organisation_id, user_id), notification_sk(notification_id))
+    except NotificationItem.DoesNotExist:
+        return None
+    return item if isinstance(item, NotificationItem) else None
+
+
+def page(
+    organisation_id: str, user_id: str, *, limit: int, start: dict[str, Any] | None,
+) -> tuple[list[NotificationItem], Any]:
+    result = NotificationItem.query(
+        inbox_pk(organisation_id, user_id),
+        NotificationItem.sk.startswith("NOTIFICATION#"),
+        scan_index_forward=False, limit=limit, last_evaluated_key=start,
+    )
+    items = [item for item in result if isinstance(item, NotificationItem)]
+    return items, result.last_evaluated_key
+
+
+def mark_read(item: NotificationItem, now: datetime, *, counted_unread: bool) -> None:
+    """Set read_at; decrement the counter only if this notification was counted as unread."""
+    try:
+        with transaction(NotificationItem) as write:
+            write.update(item, actions=[NotificationItem.read_at.set(now)],
+                         condition=NotificationItem.read_at.does_not_exist())
+            if counted_unread:
+                write.update(
+                    InboxItem(pk=item.pk, sk=INBOX_SK), actions=[InboxItem.unread.add(-1)],
+                    condition=InboxItem.unread > 0,
+                )
+    except TransactWriteError as error:
+        reasons = [reason.code for reason in error.cancellation_reasons or [] if reason]
+        if "ConditionalCheckFailed" not in reasons:
+            raise
+        # Read concurrently by another request: the outcome the caller wanted already holds.
+
+
+def mark_all_read(organisation_id: str, user_id: str, now: datetime) -> None:
+    InboxItem(pk=inbox_pk(organisation_id, user_id), sk=INBOX_SK).update(
+        actions=[InboxItem.unread.set(0), InboxItem.read_all_before.set(now), InboxItem.entity.set(InboxItem)],
+    )

@@ -1,0 +1,9 @@
+"""Lambda entry point of the notifications API."""
+
+from notifications.handlers import inbox
+from trellis.api import lambda_handler, make_resolver
+
+app = make_resolver()
+app.include_router(inbox.router)
+
+handler = lambda_handler(app)

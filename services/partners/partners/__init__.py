@@ -1,0 +1,1 @@
+"""Partners service: organisations, partnerships and their journey through the stage pipeline."""

@@ -1,0 +1,67 @@
+"""The partners table: every entity of the service, keyed by its organisation first.
+
+| entity        | pk                                 | sk                  | gsi1pk                     | gsi1sk            |
+|---------------|------------------------------------|---------------------|----------------------------|-------------------|
+| Organisation  | ORG#<org>#                         | PROFILE#            |                            |                   |
+| User          | ORG#<org>#                         | USER#<user>#        |                            |                   |
+| Partnership   | ORG#<org>#PARTNERSHIP#<id>#        | PARTNERSHIP#        | ORG#<org>#PARTNERSHIPS#    | <created_at>#<id> |
+| Activity      | ORG#<org>#PARTNERSHIP#<id>#        | ACTIVITY#<time-id># |                            |                   |
+| Outbox        | ORG#<org>#OUTBOX#<event>#          | OUTBOX#             |                            |                   |
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+
+from trellis.dynamo import table_model
+from trellis.outbox import outbox_model
+
+PartnersItem = table_model("partners")
+Outbox = outbox_model(PartnersItem)
+
+
+class OrganisationItem(PartnersItem, discriminator="Organisation"):  # type: ignore[valid-type,misc,call-arg]
+    organisation_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class UserItem(PartnersItem, discriminator="User"):  # type: ignore[valid-type,misc,call-arg]
+    organisation_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    roles = UnicodeSetAttribute()
+
+
+class PartnershipItem(PartnersItem, discriminator="Partnership"):  # type: ignore[valid-type,misc,call-arg]
+    organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    company_name = UnicodeAttribute()
+    partnership_type = UnicodeAttribute()
+    website = UnicodeAttribute(null=True)
+    website_domain = UnicodeAttribute(null=True)
+    logo_url = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    stage = UnicodeAttribute()
+    stage_changed_at = UTCDateTimeAttribute()
+    assigned_user_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class ActivityItem(PartnersItem, discriminator="Activity"):  # type: ignore[valid-type,misc,call-arg]
+    activity_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    summary = UnicodeAttribute()
+    actor_user_id = UnicodeAttribute(null=True)
+    occurred_at = UTCDateTimeAttribute()
+    details: MapAttribute[str, str | None] = MapAttribute(default=dict)

@@ -1,0 +1,1 @@
+"""Portal service: the partner-facing API (issue #6 builds it out)."""

@@ -1,0 +1,9 @@
+"""Lambda entry point of the portal API."""
+
+from portal.handlers import me
+from trellis.api import lambda_handler, make_resolver
+
+app = make_resolver()
+app.include_router(me.router)
+
+handler = lambda_handler(app)

@@ -1,0 +1,15 @@
+"""What the portal API returns."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class Me(BaseModel):
+    user_id: str
+    organisation_id: str
+    email: str | None
+    roles: list[str]
+    side: Literal["vendor", "partner", "both"]

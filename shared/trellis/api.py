@@ -1,0 +1,109 @@
+"""The HTTP side of a service: one Powertools resolver, problem+json errors, the caller's principal.
+
+Every service builds its resolver with :func:`make_resolver`, so error mapping, validation and
+tenant-tagged logging are decided here once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+
+from trellis.errors import DomainError, problem
+from trellis.principal import Principal, principal_from_claims
+
+PROBLEM_JSON = "application/problem+json"
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+def problem_response(error: DomainError, instance: str | None = None) -> Response[str]:
+    body = problem(error.status, error.title, error.detail, slug=error.slug, instance=instance, errors=error.errors)
+    return Response(status_code=error.status, content_type=PROBLEM_JSON, body=json.dumps(body))
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    # Powertools reports ("body", "company_name") / ("query", "limit"); keep the part a client knows.
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] or parts
+    return ".".join(parts) or "body"
+
+
+def _validation_problem(error: RequestValidationError) -> Response[str]:
+    errors = list(error.errors())
+    if any(item.get("type") == "json_invalid" for item in errors):
+        status, title, slug, detail = 400, "Malformed request", "malformed-request", "the body is not valid JSON"
+        fields = [{"field": "body", "message": "the body is not valid JSON"}]
+    else:
+        status, title, slug, detail = 422, "Validation failed", "validation-failed", "the request has invalid fields"
+        fields = [{"field": _field_name(item.get("loc", ())), "message": str(item.get("msg", "invalid"))}
+                  for item in errors]
+    body = problem(status, title, detail, slug=slug, errors=fields)
+    return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body))
+
+
+def make_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response[str]:
+        return problem_response(error, instance=app.current_event.path)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response[str]:
+        return _validation_problem(error)
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response[str]:
+        body = problem(404, "Not found", "no such route", slug="not-found")
+        return Response(status_code=404, content_type=PROBLEM_JSON, body=json.dumps(body))
+
+    @app.exception_handler(Exception)
+    def _unexpected(_: Exception) -> Response[str]:
+        logger.exception("unhandled error")
+        metrics.add_metric(name="UnhandledErrors", unit="Count", value=1)
+        body = problem(500, "Internal error", "something went wrong on our side", slug="internal")
+        return Response(status_code=500, content_type=PROBLEM_JSON, body=json.dumps(body))
+
+    def tenant_context(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        claims = app.current_event.request_context.authorizer.jwt_claim or {}
+        logger.thread_safe_append_keys(tenant_id=claims.get("custom:org_id"), user_id=claims.get("sub"))
+        tracer.put_annotation("tenant_id", str(claims.get("custom:org_id")))
+        try:
+            return next_middleware(app)
+        finally:
+            logger.thread_safe_remove_keys(["tenant_id", "user_id"])
+
+    app.use(middlewares=[tenant_context])
+    return app
+
+
+def current_principal(app: APIGatewayHttpResolver) -> Principal:
+    return principal_from_claims(app.current_event.request_context.authorizer.jwt_claim)
+
+
+def created(body: Any) -> Response[Any]:
+    return Response(status_code=HTTPStatus.CREATED, content_type="application/json", body=body)
+
+
+def lambda_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point of a service API: logging context, tracing and metrics around the resolver."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return handler

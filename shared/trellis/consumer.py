@@ -1,0 +1,85 @@
+"""Event consumers: SQS batches of EventBridge events → one idempotent call per event.
+
+Each record is validated (envelope, then the catalogue model of its type) and handed to the
+consumer's function once per event id (Powertools idempotency). A record that fails is reported
+in ``batchItemFailures``: SQS redelivers only it, and after ``maxReceiveCount`` it lands in the DLQ
+without holding back the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from trellis.events import EventData, EventEnvelope
+from trellis.events.catalogue import parse_data
+from trellis.settings import get_settings
+
+logger = Logger()
+
+EventHandler = Callable[[EventEnvelope, Any], None]
+IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
+
+
+class Consumer:
+    """One consumer Lambda: a table of event type → function, run once per event id."""
+
+    def __init__(self, name: str, handlers: Mapping[str, EventHandler]):
+        self.name = name
+        self.handlers = dict(handlers)
+        self.processor = BatchProcessor(event_type=EventType.SQS)
+        self.config = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=IDEMPOTENCY_TTL_SECONDS)
+
+    @cache  # noqa: B019 - one per consumer instance, which lives as long as the module
+    def _once(self) -> Callable[..., Any]:
+        """The idempotent dispatcher, built at first use so the table name is read then, not at import."""
+        persistence = DynamoDBPersistenceLayer(table_name=_idempotency_table())
+
+        @idempotent_function(
+            data_keyword_argument="event", persistence_store=persistence, config=self.config, key_prefix=self.name,
+        )
+        def dispatch(event: dict[str, Any]) -> dict[str, str]:
+            envelope = EventEnvelope.model_validate(event)
+            data: EventData = parse_data(envelope)
+            self.handlers[envelope.type](envelope, data)
+            return {"handled": envelope.id}
+
+        return dispatch
+
+    def handle_record(self, record: SQSRecord) -> None:
+        body = json.loads(record.body)
+        envelope = EventEnvelope.model_validate(body["detail"])
+        logger.thread_safe_append_keys(tenant_id=envelope.tenant_id, event_id=envelope.id, event_type=envelope.type)
+        try:
+            if envelope.type not in self.handlers:
+                # A rule sent us a type we do not handle: acknowledge, never retry forever.
+                logger.warning("no handler for event type; acknowledged")
+                return
+            parse_data(envelope)  # validate before taking the idempotency record
+            self._once()(event=envelope.model_dump(mode="json"))
+        finally:
+            logger.thread_safe_remove_keys(["tenant_id", "event_id", "event_type"])
+
+    def lambda_handler(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        self.config.register_lambda_context(context)
+        return process_partial_response(
+            event=event, record_handler=self.handle_record, processor=self.processor, context=context,
+        )
+
+
+def _idempotency_table() -> str:
+    name = get_settings().idempotency_table_name
+    if not name:
+        raise RuntimeError("IDEMPOTENCY_TABLE_NAME is not set for this consumer")
+    return name

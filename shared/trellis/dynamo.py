@@ -1,0 +1,70 @@
+"""The single-table base every service's PynamoDB models derive from.
+
+Each service calls :func:`table_model` once to get its own base class (its own discriminator, so
+entity names never collide across services). The table name is read from the validated settings
+at first use, never at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from trellis.settings import get_settings
+
+GSI1 = "gsi1"
+
+
+class _TableNameFromSettings(type):
+    """PynamoDB compares ``Meta.table_name`` on every call, so a property keeps it current."""
+
+    @property
+    def table_name(cls) -> str:
+        return get_settings().table_name
+
+
+class Gsi1(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = GSI1
+        # The discriminator must be projected, or polymorphic queries on the index fail.
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class TableItem(Model):
+    """Shape shared by every service table: pk/sk, the entity discriminator and one overloaded GSI."""
+
+    class Meta(metaclass=_TableNameFromSettings):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+
+
+def table_model(service: str) -> type[TableItem]:
+    """A fresh base class for one service's table, with its own discriminator attribute."""
+
+    class ServiceItem(TableItem):
+        class Meta(metaclass=_TableNameFromSettings):
+            pass
+
+        entity = DiscriminatorAttribute()
+        gsi1 = Gsi1()
+
+    ServiceItem.__name__ = ServiceItem.__qualname__ = f"{service.capitalize()}Item"
+    return ServiceItem
+
+
+def transaction(base: type[Model]) -> TransactWrite:
+    """A TransactWrite on the cached connection of the service's table (no new client per call)."""
+    connection: Connection = base._get_connection().connection
+    return TransactWrite(connection=connection)

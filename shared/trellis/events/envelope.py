@@ -1,0 +1,61 @@
+"""The event envelope: what every Trellis event looks like as the EventBridge ``detail``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trellis.principal import Principal
+
+
+class EventData(BaseModel):
+    """Base of every event's ``data``. Subclasses set the type, source and version they publish."""
+
+    # Consumers tolerate fields added by newer producers.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_type: ClassVar[str]
+    source: ClassVar[str]
+    version: ClassVar[int] = 1
+
+
+class Actor(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    kind: Literal["user", "system"] = "user"
+    user_id: str | None = None
+    organisation_id: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(kind="user", user_id=principal.user_id, organisation_id=principal.organisation_id)
+
+
+SYSTEM = Actor(kind="system")
+
+
+class EventEnvelope(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str = Field(min_length=1, max_length=64)
+    type: str = Field(min_length=1, max_length=128)
+    version: int = Field(ge=1)
+    occurred_at: datetime
+    tenant_id: str = Field(min_length=1, max_length=64)
+    actor: Actor
+    data: dict[str, Any]
+
+    @classmethod
+    def new(cls, data: EventData, *, tenant_id: str, actor: Actor, occurred_at: datetime | None = None) -> EventEnvelope:
+        return cls(
+            id=uuid.uuid4().hex,
+            type=data.event_type,
+            version=data.version,
+            occurred_at=occurred_at or datetime.now(UTC),
+            tenant_id=tenant_id,
+            actor=actor,
+            data=data.model_dump(mode="json"),
+        )

@@ -1,0 +1,31 @@
+"""Function settings, read from the environment and validated once per cold start."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class Settings(BaseModel):
+    """What a Trellis function needs from its environment.
+
+    Read lazily (first use, then cached) so that tests and the local stack can point a
+    function at other tables by changing the environment and calling ``get_settings.cache_clear()``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    service: str = Field(alias="POWERTOOLS_SERVICE_NAME", min_length=1)
+    table_name: str = Field(alias="TABLE_NAME", min_length=3, max_length=255)
+    event_bus_name: str = Field(default="trellis", alias="EVENT_BUS_NAME", min_length=1)
+    event_source: str | None = Field(default=None, alias="EVENT_SOURCE")
+    idempotency_table_name: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE_NAME")
+    cursor_secret: SecretStr | None = Field(default=None, alias="CURSOR_SECRET", min_length=32)
+    outbox_ttl_days: int = Field(default=7, alias="OUTBOX_TTL_DAYS", ge=1, le=365)
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings.model_validate(dict(os.environ))
