@@ -19,12 +19,13 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from trellis.errors import DomainError, problem
 from trellis.principal import Principal, principal_from_claims
+from trellis.settings import METRICS_NAMESPACE
 
 PROBLEM_JSON = "application/problem+json"
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
+metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
 def problem_response(error: DomainError, instance: str | None = None) -> Response[str]:

@@ -20,14 +20,14 @@ from pydantic import ValidationError
 from trellis.events import EventEnvelope
 from trellis.events.catalogue import CATALOGUE, eventbridge_entry
 from trellis.outbox import OUTBOX_ENTITY
-from trellis.settings import get_settings
+from trellis.settings import METRICS_NAMESPACE, get_settings
 
 PUT_EVENTS_CHUNK = 10
 MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.05
 
 logger = Logger()
-metrics = Metrics()
+metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 _events_client: Any = None
 

@@ -7,6 +7,11 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+# Every Trellis metric's CloudWatch namespace. Passed to Powertools explicitly: it reads
+# POWERTOOLS_METRICS_NAMESPACE when a Metrics object is created (module import), so a module
+# imported before its environment was set (tests, the local stack) could not flush any metric.
+METRICS_NAMESPACE = "Trellis"
+
 
 class Settings(BaseModel):
     """What a Trellis function needs from its environment.

@@ -12,8 +12,10 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
+from trellis.settings import METRICS_NAMESPACE
+
 logger = Logger()
-metrics = Metrics()
+metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -1,0 +1,1 @@
+"""Test support for the unit, integration and contract suites (never imported by Lambda code)."""

@@ -1,0 +1,180 @@
+"""The moto world of a test, built from template.yaml (via local/template.py) so it cannot drift.
+
+Tables, queues (with their redrive policies), the bus and its rules with their SQS targets are
+created exactly as the template declares them; resource names are the logical ids.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer
+
+from local.template import Function, Template, template
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+STAGE = "test"
+CURSOR_SECRET = "test-cursor-secret-0123456789abcdef0123456789"
+
+_TABLE_KEYS = (
+    "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode",
+)
+_QUEUE_ATTRIBUTES = {
+    "VisibilityTimeout": "VisibilityTimeout",
+    "MessageRetentionPeriod": "MessageRetentionPeriod",
+    "DelaySeconds": "DelaySeconds",
+    "FifoQueue": "FifoQueue",
+}
+_deserializer = TypeDeserializer()
+
+
+def plain(image: Mapping[str, Any]) -> dict[str, Any]:
+    """A DynamoDB-JSON image as plain Python values."""
+    return {name: _deserializer.deserialize(value) for name, value in image.items()}
+
+
+@dataclass
+class Stack:
+    """What the test's moto account holds, by template logical id."""
+
+    template: Template
+    tables: dict[str, str] = field(default_factory=dict)  # logical id → table name
+    stream_arns: dict[str, str] = field(default_factory=dict)  # table logical id → stream ARN
+    queue_urls: dict[str, str] = field(default_factory=dict)
+    queue_arns: dict[str, str] = field(default_factory=dict)
+    buses: dict[str, str] = field(default_factory=dict)  # logical id → bus name
+    rules: dict[str, str] = field(default_factory=dict)  # logical id → rule name
+
+    # ------------------------------------------------------------------ resolving template values
+    def resolve(self, value: Any) -> Any:
+        """A CloudFormation value of a function's environment, as this stack gives it."""
+        if isinstance(value, str | int | float | bool):
+            return str(value)
+        if isinstance(value, dict) and "Ref" in value:
+            name = value["Ref"]
+            for mapping in (self.tables, self.buses, self.queue_urls):
+                if name in mapping:
+                    return mapping[name]
+            if name == "Stage":
+                return STAGE
+            raise KeyError(f"the test stack cannot resolve !Ref {name}")
+        if isinstance(value, dict) and "Fn::Sub" in value and "resolve:secretsmanager:${CursorSecret}" in str(
+            value["Fn::Sub"]
+        ):
+            return CURSOR_SECRET
+        raise KeyError(f"the test stack cannot resolve {value!r}")
+
+    def environment(self, function: Function) -> dict[str, str]:
+        return {name: self.resolve(value) for name, value in function.environment.items()}
+
+    # ------------------------------------------------------------------ looking inside moto
+    def dynamodb(self) -> Any:
+        return boto3.client("dynamodb", region_name=REGION)
+
+    def items(self, table: str) -> list[dict[str, Any]]:
+        """Every item of a table, read on moto's side (never through botocore, so never counted)."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        backend = dynamodb_backends[ACCOUNT][REGION]
+        moto_table = backend.get_table(self.tables[table])
+        return [plain(item.to_json()["Attributes"]) for item in moto_table.all_items()]
+
+    def count(self, table: str) -> int:
+        return len(self.items(table))
+
+    def stream_records(self, table: str) -> list[dict[str, Any]]:
+        """Every record of the table's stream so far, shaped like a Lambda DynamoDB stream record."""
+        # botocore now sends DynamoDB Streams calls to an account-based host moto 5.2 does not
+        # intercept; the regional endpoint is the one it knows.
+        streams = boto3.client(
+            "dynamodbstreams", region_name=REGION, endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com",
+        )
+        arn = self.stream_arns[table]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        records = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"]
+        return [{**record, "awsRegion": REGION, "eventSourceARN": arn} for record in records]
+
+    def receive(self, queue: str, *, max_messages: int = 10) -> list[dict[str, Any]]:
+        sqs = boto3.client("sqs", region_name=REGION)
+        response = sqs.receive_message(
+            QueueUrl=self.queue_urls[queue], MaxNumberOfMessages=max_messages, AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        return list(response.get("Messages", []))
+
+
+def _create_tables(stack: Stack) -> None:
+    client = boto3.client("dynamodb", region_name=REGION)
+    for name, props in stack.template.tables.items():
+        request: dict[str, Any] = {key: props[key] for key in _TABLE_KEYS if key in props}
+        if "StreamSpecification" in props:
+            request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+        description = client.create_table(TableName=name, **request)["TableDescription"]
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            specification = {"AttributeName": ttl["AttributeName"], "Enabled": True}
+            client.update_time_to_live(TableName=name, TimeToLiveSpecification=specification)
+        stack.tables[name] = name
+        if "LatestStreamArn" in description:
+            stack.stream_arns[name] = description["LatestStreamArn"]
+
+
+def _logical_id(value: Any) -> str:
+    if isinstance(value, dict) and "Ref" in value:
+        return str(value["Ref"])
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return str(value["Fn::GetAtt"][0])
+    raise ValueError(f"expected !Ref or !GetAtt, got {value!r}")
+
+
+def _create_queues(stack: Stack) -> None:
+    client = boto3.client("sqs", region_name=REGION)
+    # Dead-letter queues first: a redrive policy names its DLQ's ARN.
+    ordered = sorted(stack.template.queues.items(), key=lambda item: "RedrivePolicy" in item[1])
+    for name, props in ordered:
+        attributes = {
+            attribute: str(props[key]) for key, attribute in _QUEUE_ATTRIBUTES.items() if key in props
+        }
+        if "RedrivePolicy" in props:
+            redrive = props["RedrivePolicy"]
+            attributes["RedrivePolicy"] = json.dumps({
+                "deadLetterTargetArn": stack.queue_arns[_logical_id(redrive["deadLetterTargetArn"])],
+                "maxReceiveCount": int(redrive["maxReceiveCount"]),
+            })
+        url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        stack.queue_urls[name] = url
+        stack.queue_arns[name] = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+
+
+def _create_bus_and_rules(stack: Stack) -> None:
+    client = boto3.client("events", region_name=REGION)
+    for name, props in stack.template.buses.items():
+        client.create_event_bus(Name=props["Name"])
+        stack.buses[name] = props["Name"]
+    for rule in stack.template.rules:
+        bus = stack.buses[rule.bus]
+        client.put_rule(
+            Name=rule.name, EventBusName=bus, EventPattern=json.dumps(rule.pattern), State="ENABLED",
+        )
+        client.put_targets(
+            Rule=rule.name, EventBusName=bus,
+            Targets=[{"Id": target, "Arn": stack.queue_arns[target]} for target in rule.targets],
+        )
+        stack.rules[rule.name] = rule.name
+
+
+def create_stack() -> Stack:
+    """Create everything the template declares in the active moto mock."""
+    stack = Stack(template=template())
+    _create_tables(stack)
+    _create_queues(stack)
+    _create_bus_and_rules(stack)
+    return stack

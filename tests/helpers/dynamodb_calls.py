@@ -1,0 +1,128 @@
+"""Counting DynamoDB calls made by code under test, through botocore's event hooks.
+
+``install()`` appends two handlers to ``botocore.handlers.BUILTIN_HANDLERS`` (the way moto hooks
+in), so every botocore session created afterwards - including the per-thread sessions PynamoDB
+builds with ``botocore.session.get_session`` - reports its DynamoDB calls to the active recorders.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from botocore.handlers import BUILTIN_HANDLERS
+
+_CONTEXT_KEY = "trellis_test_call"
+
+
+@dataclass
+class Call:
+    operation: str
+    tables: tuple[str, ...]
+    items_read: int | None = None  # what the response says was read (Count, Item, Responses)
+    scanned: int | None = None  # ScannedCount of a Query
+    failed: bool = False
+
+
+@dataclass
+class Recorder:
+    calls: list[Call] = field(default_factory=list)
+    paused: bool = False
+    forbidden: set[str] = field(default_factory=set)  # operations that fail the test at once
+    # Run once, just before the next call of an operation (to interleave a concurrent request).
+    before: dict[str, Callable[[], None]] = field(default_factory=dict)
+
+    @property
+    def operations(self) -> list[str]:
+        return [call.operation for call in self.calls]
+
+    def on(self, table: str) -> list[str]:
+        """The operations that touched one table."""
+        return [call.operation for call in self.calls if table in call.tables]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    @contextmanager
+    def pause(self) -> Iterator[None]:
+        """Calls the test itself makes (setup, assertions) are not the code's calls."""
+        previous, self.paused = self.paused, True
+        try:
+            yield
+        finally:
+            self.paused = previous
+
+
+_active: list[Recorder] = []
+
+
+@contextmanager
+def recording() -> Iterator[Recorder]:
+    recorder = Recorder()
+    _active.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _active.remove(recorder)
+
+
+def _tables(params: dict[str, Any]) -> tuple[str, ...]:
+    try:
+        body = json.loads(params.get("body") or b"{}")
+    except (TypeError, ValueError):
+        return ()
+    names: list[str] = []
+    if "TableName" in body:
+        names.append(body["TableName"])
+    names.extend(body.get("RequestItems", {}))
+    for entry in body.get("TransactItems", []):
+        names.extend(op["TableName"] for op in entry.values() if "TableName" in op)
+    return tuple(dict.fromkeys(names))
+
+
+def _before_call(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    recorders = [recorder for recorder in _active if not recorder.paused]
+    if not recorders:
+        return
+    call = Call(operation=model.name, tables=_tables(params))
+    context[_CONTEXT_KEY] = call
+    for recorder in recorders:
+        recorder.calls.append(call)
+    for recorder in recorders:
+        if model.name in recorder.forbidden:
+            # BaseException: escapes the handlers' catch-all error mapping and fails the test here.
+            pytest.fail(f"DynamoDB {model.name} on {', '.join(call.tables)} is forbidden in Trellis code")
+    for recorder in recorders:
+        hook = recorder.before.pop(model.name, None)
+        if hook is not None:
+            hook()
+
+
+def _after_call(http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    call: Call | None = context.get(_CONTEXT_KEY)
+    if call is None:
+        return
+    call.failed = http_response.status_code >= 300
+    if call.operation in {"Query", "Scan"}:
+        call.items_read, call.scanned = parsed.get("Count"), parsed.get("ScannedCount")
+    elif call.operation == "GetItem":
+        call.items_read = 1 if parsed.get("Item") else 0
+    elif call.operation == "BatchGetItem":
+        call.items_read = sum(len(items) for items in parsed.get("Responses", {}).values())
+
+
+_installed = False
+
+
+def install() -> None:
+    """Hook every botocore session created from now on (call before the first session exists)."""
+    global _installed
+    if _installed:
+        return
+    BUILTIN_HANDLERS.append(("before-call.dynamodb", _before_call))
+    BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
+    _installed = True

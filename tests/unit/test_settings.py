@@ -1,0 +1,92 @@
+"""Function settings: read from the environment at first use, validated, re-read after cache_clear."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from trellis.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_settings_are_read_at_first_use_and_again_after_cache_clear(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TABLE_NAME", "FirstTable")
+    get_settings.cache_clear()
+    assert get_settings().table_name == "FirstTable"
+    monkeypatch.setenv("TABLE_NAME", "SecondTable")
+    assert get_settings().table_name == "FirstTable"  # cached for the life of the container
+    get_settings.cache_clear()
+    assert get_settings().table_name == "SecondTable"
+
+
+def test_defaults_apply_when_optional_settings_are_absent(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("EVENT_BUS_NAME", "IDEMPOTENCY_TABLE_NAME", "CURSOR_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    settings = get_settings()
+    assert settings.event_bus_name == "trellis"
+    assert settings.idempotency_table_name is None
+    assert settings.cursor_secret is None
+    assert settings.outbox_ttl_days == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TABLE_NAME", None), ("TABLE_NAME", "ab"), ("POWERTOOLS_SERVICE_NAME", ""),
+        ("CURSOR_SECRET", "too-short"), ("OUTBOX_TTL_DAYS", "0"),
+    ],
+)
+def test_an_invalid_environment_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str | None,
+) -> None:
+    if value is None:
+        monkeypatch.delenv(name)
+    else:
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    with pytest.raises(ValidationError) as raised:
+        get_settings()
+    assert raised.value.errors()[0]["loc"] == (name,)
+
+
+def test_the_cursor_secret_never_shows_in_logs_or_reprs() -> None:
+    settings = get_settings()
+    assert settings.cursor_secret is not None
+    assert os.environ["CURSOR_SECRET"] not in repr(settings)
+    assert os.environ["CURSOR_SECRET"] not in str(settings.model_dump())
+
+
+def test_a_function_imported_before_its_environment_was_set_still_publishes_metrics(tmp_path: Path) -> None:
+    # Given a handler module imported while POWERTOOLS_METRICS_NAMESPACE is unset (a test collecting
+    # modules, the local stack importing every function), and the environment set only afterwards
+    script = """
+import json, os, sys
+import notifications.handlers.digest as digest
+os.environ.update(POWERTOOLS_METRICS_NAMESPACE="Trellis", POWERTOOLS_SERVICE_NAME="notifications-digest")
+class Context:
+    function_name, memory_limit_in_mb, aws_request_id = "digest", 512, "r-1"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:digest"
+print("RESULT " + json.dumps(digest.handler({"scheduled_for": "2025-01-01T07:00:00Z"}, Context())))
+"""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("POWERTOOLS_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "shared"), str(ROOT / "services" / "notifications")])
+    # When the scheduled run happens
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    # Then it completes and its metric goes out in the Trellis namespace
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    emf = [line for line in lines if "_aws" in line]
+    assert len(emf) == 1
+    assert emf[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Trellis"
+    assert emf[0]["DigestRuns"] in (1, [1])
+    assert 'RESULT {"scheduled_for": "2025-01-01T07:00:00Z", "sent": 0}' in done.stdout
