@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import boto3
@@ -31,6 +32,21 @@ _QUEUE_ATTRIBUTES = {
     "FifoQueue": "FifoQueue",
 }
 _deserializer = TypeDeserializer()
+
+
+@cache
+def client(service: str) -> Any:
+    """One boto3 client per service for the whole test run: creating one costs more than moto's calls.
+
+    moto intercepts every client whose session was created after it was imported, so a client
+    outlives the mock_aws() of the test that created it.
+    """
+    if service == "dynamodbstreams":
+        # botocore now sends DynamoDB Streams calls to an account-based host that moto 5.2 does
+        # not intercept; the regional endpoint is the one it knows.
+        endpoint = f"https://streams.dynamodb.{REGION}.amazonaws.com"
+        return boto3.client(service, region_name=REGION, endpoint_url=endpoint)
+    return boto3.client(service, region_name=REGION)
 
 
 def plain(image: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,9 +89,6 @@ class Stack:
         return {name: self.resolve(value) for name, value in function.environment.items()}
 
     # ------------------------------------------------------------------ looking inside moto
-    def dynamodb(self) -> Any:
-        return boto3.client("dynamodb", region_name=REGION)
-
     def items(self, table: str) -> list[dict[str, Any]]:
         """Every item of a table, read on moto's side (never through botocore, so never counted)."""
         from moto.dynamodb.models import dynamodb_backends
@@ -89,11 +102,7 @@ class Stack:
 
     def stream_records(self, table: str) -> list[dict[str, Any]]:
         """Every record of the table's stream so far, shaped like a Lambda DynamoDB stream record."""
-        # botocore now sends DynamoDB Streams calls to an account-based host moto 5.2 does not
-        # intercept; the regional endpoint is the one it knows.
-        streams = boto3.client(
-            "dynamodbstreams", region_name=REGION, endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com",
-        )
+        streams = client("dynamodbstreams")
         arn = self.stream_arns[table]
         shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
         iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
@@ -101,8 +110,7 @@ class Stack:
         return [{**record, "awsRegion": REGION, "eventSourceARN": arn} for record in records]
 
     def receive(self, queue: str, *, max_messages: int = 10) -> list[dict[str, Any]]:
-        sqs = boto3.client("sqs", region_name=REGION)
-        response = sqs.receive_message(
+        response = client("sqs").receive_message(
             QueueUrl=self.queue_urls[queue], MaxNumberOfMessages=max_messages, AttributeNames=["All"],
             MessageAttributeNames=["All"],
         )
@@ -110,16 +118,16 @@ class Stack:
 
 
 def _create_tables(stack: Stack) -> None:
-    client = boto3.client("dynamodb", region_name=REGION)
+    dynamodb = client("dynamodb")
     for name, props in stack.template.tables.items():
         request: dict[str, Any] = {key: props[key] for key in _TABLE_KEYS if key in props}
         if "StreamSpecification" in props:
             request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
-        description = client.create_table(TableName=name, **request)["TableDescription"]
+        description = dynamodb.create_table(TableName=name, **request)["TableDescription"]
         ttl = props.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled"):
             specification = {"AttributeName": ttl["AttributeName"], "Enabled": True}
-            client.update_time_to_live(TableName=name, TimeToLiveSpecification=specification)
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=specification)
         stack.tables[name] = name
         if "LatestStreamArn" in description:
             stack.stream_arns[name] = description["LatestStreamArn"]
@@ -134,7 +142,7 @@ def _logical_id(value: Any) -> str:
 
 
 def _create_queues(stack: Stack) -> None:
-    client = boto3.client("sqs", region_name=REGION)
+    sqs = client("sqs")
     # Dead-letter queues first: a redrive policy names its DLQ's ARN.
     ordered = sorted(stack.template.queues.items(), key=lambda item: "RedrivePolicy" in item[1])
     for name, props in ordered:
@@ -147,24 +155,24 @@ def _create_queues(stack: Stack) -> None:
                 "deadLetterTargetArn": stack.queue_arns[_logical_id(redrive["deadLetterTargetArn"])],
                 "maxReceiveCount": int(redrive["maxReceiveCount"]),
             })
-        url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         stack.queue_urls[name] = url
-        stack.queue_arns[name] = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        stack.queue_arns[name] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
             "Attributes"
         ]["QueueArn"]
 
 
 def _create_bus_and_rules(stack: Stack) -> None:
-    client = boto3.client("events", region_name=REGION)
+    events = client("events")
     for name, props in stack.template.buses.items():
-        client.create_event_bus(Name=props["Name"])
+        events.create_event_bus(Name=props["Name"])
         stack.buses[name] = props["Name"]
     for rule in stack.template.rules:
         bus = stack.buses[rule.bus]
-        client.put_rule(
+        events.put_rule(
             Name=rule.name, EventBusName=bus, EventPattern=json.dumps(rule.pattern), State="ENABLED",
         )
-        client.put_targets(
+        events.put_targets(
             Rule=rule.name, EventBusName=bus,
             Targets=[{"Id": target, "Arn": stack.queue_arns[target]} for target in rule.targets],
         )
