@@ -44,6 +44,8 @@ class Route:
     function: str
     method: str
     path: str  # API Gateway form: /partnerships/{partnership_id}
+    authorizer: str | None = None  # None: the API's DefaultAuthorizer; "NONE": a public route
+    authorization_scopes: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -63,6 +65,8 @@ class StreamMapping:
     filters: list[dict[str, Any]]
     report_failures: bool
     on_failure_queue: str | None
+    starting_position: str = "TRIM_HORIZON"
+    maximum_retry_attempts: int = -1  # -1: until the record expires, as in Lambda
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Schedule:
     name: str
     expression: str
     input: str | None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Function:
     environment: dict[str, Any]  # unresolved CloudFormation values
     timeout: int
     properties: dict[str, Any] = field(repr=False)
+    memory_size: int = 128
 
     @property
     def module(self) -> str:
@@ -153,18 +159,27 @@ def load(path: Path = TEMPLATE) -> Template:
         functions[name] = Function(
             name=name, handler=props["Handler"], code_uri=props["CodeUri"], environment=env,
             timeout=int(props.get("Timeout", globals_fn.get("Timeout", 3))), properties=props,
+            memory_size=int(props.get("MemorySize", globals_fn.get("MemorySize", 128))),
         )
         for event_name, event in (props.get("Events") or {}).items():
             kind, ep = event["Type"], event.get("Properties", {})
             if kind == "HttpApi":
-                routes.append(Route(function=name, method=ep["Method"].upper(), path=ep["Path"]))
+                auth = ep.get("Auth") or {}
+                routes.append(Route(
+                    function=name, method=ep["Method"].upper(), path=ep["Path"],
+                    authorizer=auth.get("Authorizer"),
+                    authorization_scopes=tuple(auth.get("AuthorizationScopes") or ()),
+                ))
             elif kind == "DynamoDB":
                 filters = [json.loads(f["Pattern"]) for f in ep.get("FilterCriteria", {}).get("Filters", [])]
                 on_failure = ep.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
                 streams.append(StreamMapping(
                     function=name, table=_logical_id(ep["Stream"]), batch_size=int(ep.get("BatchSize", 100)),
-                    filters=filters, report_failures="ReportBatchItemFailures" in ep.get("FunctionResponseTypes", []),
+                    filters=filters,
+                    report_failures="ReportBatchItemFailures" in ep.get("FunctionResponseTypes", []),
                     on_failure_queue=_logical_id(on_failure) if on_failure else None,
+                    starting_position=str(ep.get("StartingPosition", "TRIM_HORIZON")),
+                    maximum_retry_attempts=int(ep.get("MaximumRetryAttempts", -1)),
                 ))
             elif kind == "SQS":
                 queue_maps.append(QueueMapping(
@@ -173,14 +188,16 @@ def load(path: Path = TEMPLATE) -> Template:
                 ))
             elif kind in {"ScheduleV2", "Schedule"}:
                 schedules.append(Schedule(
-                    function=name, name=event_name, expression=ep["ScheduleExpression"], input=ep.get("Input"),
+                    function=name, name=event_name, expression=ep["ScheduleExpression"],
+                    input=ep.get("Input"), timezone=ep.get("ScheduleExpressionTimezone"),
                 ))
             else:
                 raise ValueError(f"{name}.{event_name}: the local stack does not know event type {kind}")
 
     rules = [
         Rule(
-            name=name, bus=_logical_id(res["Properties"]["EventBusName"]), pattern=res["Properties"]["EventPattern"],
+            name=name, bus=_logical_id(res["Properties"]["EventBusName"]),
+            pattern=res["Properties"]["EventPattern"],
             targets=[_logical_id(target["Arn"]) for target in res["Properties"].get("Targets", [])],
         )
         for name, res in resources.items() if res["Type"] == "AWS::Events::Rule"
