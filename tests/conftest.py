@@ -47,8 +47,14 @@ TEST_ENVIRONMENT = {
     "EVENT_BUS_NAME": "trellis",
 }
 _UNSET = (
-    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "EVENT_SOURCE",
-    "OUTBOX_TTL_DAYS", "AWS_LAMBDA_FUNCTION_NAME", "LAMBDA_TASK_ROOT",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_DYNAMODB",
+    "EVENT_SOURCE",
+    "OUTBOX_TTL_DAYS",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "LAMBDA_TASK_ROOT",
 )
 
 
@@ -95,7 +101,8 @@ def aws(test_environment: dict[str, str]) -> Iterator[Stack]:
 
 def _api_function(stack: Stack, service: str) -> Function:
     candidates = [
-        fn for fn in stack.template.functions.values()
+        fn
+        for fn in stack.template.functions.values()
         if fn.code_uri.rstrip("/") == f"services/{service}"
         and fn.handler == f"{service}.handlers.api.handler"
     ]

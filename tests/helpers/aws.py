@@ -23,7 +23,11 @@ STAGE = "test"
 CURSOR_SECRET = "test-cursor-secret-0123456789abcdef0123456789"
 
 _TABLE_KEYS = (
-    "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode",
+    "AttributeDefinitions",
+    "KeySchema",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+    "BillingMode",
 )
 _QUEUE_ATTRIBUTES = {
     "VisibilityTimeout": "VisibilityTimeout",
@@ -79,8 +83,10 @@ class Stack:
             if name == "Stage":
                 return STAGE
             raise KeyError(f"the test stack cannot resolve !Ref {name}")
-        if isinstance(value, dict) and "Fn::Sub" in value and "resolve:secretsmanager:${CursorSecret}" in str(
-            value["Fn::Sub"]
+        if (
+            isinstance(value, dict)
+            and "Fn::Sub" in value
+            and "resolve:secretsmanager:${CursorSecret}" in str(value["Fn::Sub"])
         ):
             return CURSOR_SECRET
         raise KeyError(f"the test stack cannot resolve {value!r}")
@@ -111,7 +117,9 @@ class Stack:
 
     def receive(self, queue: str, *, max_messages: int = 10) -> list[dict[str, Any]]:
         response = client("sqs").receive_message(
-            QueueUrl=self.queue_urls[queue], MaxNumberOfMessages=max_messages, AttributeNames=["All"],
+            QueueUrl=self.queue_urls[queue],
+            MaxNumberOfMessages=max_messages,
+            AttributeNames=["All"],
             MessageAttributeNames=["All"],
         )
         return list(response.get("Messages", []))
@@ -151,10 +159,12 @@ def _create_queues(stack: Stack) -> None:
         }
         if "RedrivePolicy" in props:
             redrive = props["RedrivePolicy"]
-            attributes["RedrivePolicy"] = json.dumps({
-                "deadLetterTargetArn": stack.queue_arns[_logical_id(redrive["deadLetterTargetArn"])],
-                "maxReceiveCount": int(redrive["maxReceiveCount"]),
-            })
+            attributes["RedrivePolicy"] = json.dumps(
+                {
+                    "deadLetterTargetArn": stack.queue_arns[_logical_id(redrive["deadLetterTargetArn"])],
+                    "maxReceiveCount": int(redrive["maxReceiveCount"]),
+                }
+            )
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         stack.queue_urls[name] = url
         stack.queue_arns[name] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
@@ -170,10 +180,14 @@ def _create_bus_and_rules(stack: Stack) -> None:
     for rule in stack.template.rules:
         bus = stack.buses[rule.bus]
         events.put_rule(
-            Name=rule.name, EventBusName=bus, EventPattern=json.dumps(rule.pattern), State="ENABLED",
+            Name=rule.name,
+            EventBusName=bus,
+            EventPattern=json.dumps(rule.pattern),
+            State="ENABLED",
         )
         events.put_targets(
-            Rule=rule.name, EventBusName=bus,
+            Rule=rule.name,
+            EventBusName=bus,
             Targets=[{"Id": target, "Arn": stack.queue_arns[target]} for target in rule.targets],
         )
         stack.rules[rule.name] = rule.name

@@ -34,7 +34,9 @@ def sqs_message(body: dict[str, Any] | str, *, receive_count: int = 1) -> dict[s
     """A received SQS message (as ReceiveMessage returns it) carrying the body."""
     text = body if isinstance(body, str) else json.dumps(body)
     return {
-        "MessageId": str(uuid.uuid4()), "ReceiptHandle": uuid.uuid4().hex, "Body": text,
+        "MessageId": str(uuid.uuid4()),
+        "ReceiptHandle": uuid.uuid4().hex,
+        "Body": text,
         "Attributes": {"ApproximateReceiveCount": str(receive_count)},
     }
 
@@ -51,7 +53,10 @@ def stage_changed(
     occurred_at: datetime | None = None,
 ) -> EventEnvelope:
     data = PartnershipStageChanged(
-        partnership_id=partnership_id, company_name=company_name, from_stage=from_stage, to_stage=to_stage,
+        partnership_id=partnership_id,
+        company_name=company_name,
+        from_stage=from_stage,
+        to_stage=to_stage,
         assigned_user_ids=list(assigned),
     )
     return EventEnvelope.new(data, tenant_id=organisation_id, actor=actor or SYSTEM, occurred_at=occurred_at)

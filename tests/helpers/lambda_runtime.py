@@ -37,7 +37,9 @@ class User:
 
     def claims(self) -> dict[str, str]:
         claims = {
-            "sub": self.user_id, "custom:org_id": self.organisation_id, "custom:roles": ",".join(self.roles),
+            "sub": self.user_id,
+            "custom:org_id": self.organisation_id,
+            "custom:roles": ",".join(self.roles),
         }
         if self.email:
             claims["email"] = self.email
@@ -103,7 +105,10 @@ def api_event(
             "domainName": f"testapi.execute-api.{REGION}.amazonaws.com",
             "domainPrefix": "testapi",
             "http": {
-                "method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "192.0.2.10",
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "192.0.2.10",
                 "userAgent": "pytest",
             },
             "requestId": uuid.uuid4().hex,
@@ -126,25 +131,29 @@ def api_event(
 def sqs_event(messages: Sequence[Mapping[str, Any]], *, queue_arn: str) -> dict[str, Any]:
     """An SQS event source mapping batch from received messages (or hand-made ones)."""
     now_ms = str(int(datetime.now(UTC).timestamp() * 1000))
-    return {"Records": [
-        {
-            "messageId": message.get("MessageId", str(uuid.uuid4())),
-            "receiptHandle": message.get("ReceiptHandle", uuid.uuid4().hex),
-            "body": message["Body"],
-            "attributes": {
-                "ApproximateReceiveCount": message.get("Attributes", {}).get("ApproximateReceiveCount", "1"),
-                "SentTimestamp": now_ms,
-                "SenderId": "AIDAEXAMPLE",
-                "ApproximateFirstReceiveTimestamp": now_ms,
-            },
-            "messageAttributes": {},
-            "md5OfBody": message.get("MD5OfBody", ""),
-            "eventSource": "aws:sqs",
-            "eventSourceARN": queue_arn,
-            "awsRegion": REGION,
-        }
-        for message in messages
-    ]}
+    return {
+        "Records": [
+            {
+                "messageId": message.get("MessageId", str(uuid.uuid4())),
+                "receiptHandle": message.get("ReceiptHandle", uuid.uuid4().hex),
+                "body": message["Body"],
+                "attributes": {
+                    "ApproximateReceiveCount": message.get("Attributes", {}).get(
+                        "ApproximateReceiveCount", "1"
+                    ),
+                    "SentTimestamp": now_ms,
+                    "SenderId": "AIDAEXAMPLE",
+                    "ApproximateFirstReceiveTimestamp": now_ms,
+                },
+                "messageAttributes": {},
+                "md5OfBody": message.get("MD5OfBody", ""),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for message in messages
+        ]
+    }
 
 
 def stream_event(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -188,7 +197,8 @@ class FunctionRunner:
     def invoke(self, event: dict[str, Any]) -> Any:
         handler = self.handler()
         context = FakeLambdaContext(
-            function_name=self.function.name, timeout_millis=self.function.timeout * 1000,
+            function_name=self.function.name,
+            timeout_millis=self.function.timeout * 1000,
         )
         with environment(self.env):
             return handler(event, context)
@@ -254,15 +264,22 @@ class ApiClient:
         if json_body is not None:
             body = json.dumps(json_body)
         event = api_event(
-            method, path, route_key=route.route_key, path_parameters=parameters, user=user or self.user,
-            claims=claims, query={name: str(value) for name, value in (query or {}).items()}, body=body,
+            method,
+            path,
+            route_key=route.route_key,
+            path_parameters=parameters,
+            user=user or self.user,
+            claims=claims,
+            query={name: str(value) for name, value in (query or {}).items()},
+            body=body,
         )
         with recording() as recorder:
             recorder.before.update(before or {})
             result = self.runner.invoke(event)
         headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
-        return ApiResponse(status=int(result["statusCode"]), headers=headers, text=result.get("body") or "",
-                           calls=recorder)
+        return ApiResponse(
+            status=int(result["statusCode"]), headers=headers, text=result.get("body") or "", calls=recorder
+        )
 
     def get(self, path: str, **kwargs: Any) -> ApiResponse:
         return self.request("GET", path, **kwargs)

@@ -25,7 +25,10 @@ def partners(service: Callable[..., ApiClient]) -> ApiClient:
 
         for person in DIRECTORY:
             register_user(
-                person.organisation_id, person.user_id, email=person.email or "", name=person.user_id,
+                person.organisation_id,
+                person.user_id,
+                email=person.email or "",
+                name=person.user_id,
                 roles={Role(role) for role in person.roles},
             )
     return api

@@ -24,7 +24,8 @@ def _with_history(partners: ApiClient, new_partnership: NewPartnership, stages: 
 
 
 def test_the_activity_log_lists_what_happened_newest_first(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     partnership_id = _with_history(partners, new_partnership, ["onboarding", "activation"])
     response = partners.get(f"/partnerships/{partnership_id}/activity")
@@ -50,7 +51,8 @@ def test_a_member_may_read_the_activity(partners: ApiClient, new_partnership: Ne
 
 
 def test_activity_pages_follow_each_other_without_gaps_or_repeats(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     # Given six entries: created, then five stage changes
     partnership_id = _with_history(partners, new_partnership, PIPELINE)
@@ -74,7 +76,8 @@ def test_activity_pages_follow_each_other_without_gaps_or_repeats(
 
 
 def test_an_activity_cursor_only_works_for_its_own_partnership(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     first = _with_history(partners, new_partnership, ["onboarding", "activation"])
     second = _with_history(partners, new_partnership, ["onboarding", "activation"])
@@ -86,7 +89,8 @@ def test_an_activity_cursor_only_works_for_its_own_partnership(
 
 
 def test_an_activity_cursor_of_another_organisation_is_refused(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     # Given a cursor into acme's log, and acme-corp knowing the partnership id
     partnership_id = _with_history(partners, new_partnership, ["onboarding"])
@@ -100,7 +104,8 @@ def test_an_activity_cursor_of_another_organisation_is_refused(
 
 
 def test_a_partnership_list_cursor_is_not_an_activity_cursor(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     partnership_id = new_partnership()["id"]
     new_partnership()
@@ -112,7 +117,9 @@ def test_a_partnership_list_cursor_is_not_an_activity_cursor(
 
 @pytest.mark.parametrize("user", [ZED, YVES], ids=["admin", "partner-manager"])
 def test_the_activity_of_another_organisations_partnership_is_not_found(
-    partners: ApiClient, new_partnership: NewPartnership, user: User,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    user: User,
 ) -> None:
     partnership_id = new_partnership()["id"]
     response = partners.get(f"/partnerships/{partnership_id}/activity", user=user)
@@ -126,7 +133,9 @@ def test_the_activity_of_an_unknown_partnership_is_not_found(partners: ApiClient
 
 @pytest.mark.parametrize("user", [SALLY, PAT], ids=["partner-admin", "partner-project-manager"])
 def test_partner_roles_cannot_read_vendor_activity(
-    partners: ApiClient, new_partnership: NewPartnership, user: User,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    user: User,
 ) -> None:
     partnership_id = new_partnership()["id"]
     response = partners.get(f"/partnerships/{partnership_id}/activity", user=user)
@@ -146,7 +155,11 @@ def test_partner_roles_cannot_read_vendor_activity(
     ids=["bad-id", "limit-zero", "limit-too-big", "limit-not-a-number", "cursor-too-long"],
 )
 def test_bad_path_and_query_values_are_refused(
-    partners: ApiClient, new_partnership: NewPartnership, path: str, query: dict[str, str], field: str,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    path: str,
+    query: dict[str, str],
+    field: str,
 ) -> None:
     partnership_id = new_partnership()["id"]
     response = partners.get(path.replace("{id}", partnership_id), query=query)

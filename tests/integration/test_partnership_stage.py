@@ -22,7 +22,9 @@ def _move(api: ApiClient, partnership_id: str, stage: str, **fields: Any) -> Api
 
 
 def test_a_partner_manager_moves_a_partnership_to_the_next_stage(
-    aws: Stack, partners: ApiClient, new_partnership: NewPartnership,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     # Given a new partnership with two assigned users
     created = new_partnership(assigned_user_ids=["u-ben", "u-cleo"])
@@ -45,13 +47,17 @@ def test_a_partner_manager_moves_a_partnership_to_the_next_stage(
     assert event["tenant_id"] == "acme"
     assert event["actor"]["user_id"] == "u-ben"
     assert event["data"] == {
-        "partnership_id": created["id"], "company_name": "Northwind Consulting", "from_stage": "recruitment",
-        "to_stage": "onboarding", "assigned_user_ids": ["u-ben", "u-cleo"],
+        "partnership_id": created["id"],
+        "company_name": "Northwind Consulting",
+        "from_stage": "recruitment",
+        "to_stage": "onboarding",
+        "assigned_user_ids": ["u-ben", "u-cleo"],
     }
 
 
 def test_any_stage_of_the_pipeline_can_be_chosen(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     created = new_partnership()
     for version, stage in enumerate(["advocacy", "growth", "recruitment"], start=2):
@@ -61,7 +67,9 @@ def test_any_stage_of_the_pipeline_can_be_chosen(
 
 
 def test_the_expected_version_guards_against_lost_updates(
-    aws: Stack, partners: ApiClient, new_partnership: NewPartnership,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     created = new_partnership()
     # Given someone else moved the partnership on (version 1 → 2)
@@ -77,7 +85,9 @@ def test_the_expected_version_guards_against_lost_updates(
 
 
 def test_moving_to_the_current_stage_is_a_conflict(
-    aws: Stack, partners: ApiClient, new_partnership: NewPartnership,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     created = new_partnership()
     before = aws.count(TABLE)
@@ -88,7 +98,9 @@ def test_moving_to_the_current_stage_is_a_conflict(
 
 
 def test_of_two_concurrent_stage_changes_the_later_writer_gets_a_conflict(
-    aws: Stack, partners: ApiClient, new_partnership: NewPartnership,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     created = new_partnership()
     path = f"/partnerships/{created['id']}/stage"
@@ -122,11 +134,25 @@ def test_of_two_concurrent_stage_changes_the_later_writer_gets_a_conflict(
         ({"stage": "onboarding", "expected_version": 0}, 422, "expected_version"),
         ({"stage": "onboarding", "expected_version": "one"}, 422, "expected_version"),
     ],
-    ids=["malformed-json", "no-body", "missing-stage", "unknown-stage", "not-a-stage-id", "wrong-type",
-         "unknown-field", "version-zero", "version-not-a-number"],
+    ids=[
+        "malformed-json",
+        "no-body",
+        "missing-stage",
+        "unknown-stage",
+        "not-a-stage-id",
+        "wrong-type",
+        "unknown-field",
+        "version-zero",
+        "version-not-a-number",
+    ],
 )
 def test_an_invalid_stage_change_is_refused_naming_the_field_and_writes_nothing(
-    aws: Stack, partners: ApiClient, new_partnership: NewPartnership, body: Any, status: int, field: str,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    body: Any,
+    status: int,
+    field: str,
 ) -> None:
     created = new_partnership()
     before = aws.count(TABLE)
@@ -141,10 +167,15 @@ def test_an_invalid_stage_change_is_refused_naming_the_field_and_writes_nothing(
 
 
 @pytest.mark.parametrize(
-    "user", [CLEO, NOROLE, SALLY, PAT], ids=["member", "no-role", "partner-admin", "partner-project-manager"],
+    "user",
+    [CLEO, NOROLE, SALLY, PAT],
+    ids=["member", "no-role", "partner-admin", "partner-project-manager"],
 )
 def test_only_admins_and_partner_managers_change_stages(
-    aws: Stack, partners: ApiClient, new_partnership: NewPartnership, user: User,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    user: User,
 ) -> None:
     created = new_partnership()
     before = aws.count(TABLE)
@@ -156,7 +187,10 @@ def test_only_admins_and_partner_managers_change_stages(
 
 @pytest.mark.parametrize("user", [ZED, YVES], ids=["admin", "partner-manager"])
 def test_a_partnership_of_another_organisation_cannot_be_moved(
-    aws: Stack, partners: ApiClient, new_partnership: NewPartnership, user: User,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    user: User,
 ) -> None:
     created = new_partnership()
     before = aws.count(TABLE)

@@ -17,6 +17,7 @@ TABLE = "PartnersTable"
 def minimal(company_name: str = "X", partnership_type: str = "reseller") -> dict[str, Any]:
     return {"company_name": company_name, "partnership_type": partnership_type}
 
+
 FULL = {
     "company_name": "  Northwind Consulting ",
     "partnership_type": "reseller",
@@ -102,14 +103,33 @@ def test_each_partnership_gets_its_own_id(new_partnership: Any) -> None:
         ({**minimal(), "assigned_user_ids": [f"u-{n}" for n in range(21)]}, 422, "assigned_user_ids"),
     ],
     ids=[
-        "malformed-json", "truncated-json", "no-body", "array", "string", "unknown-field", "wrong-type",
-        "missing-name", "blank-name", "long-name", "missing-type", "unknown-type", "unknown-country",
-        "country-not-a-string", "website-without-domain", "logo-not-https", "assignees-not-a-list",
-        "assignee-id-with-delimiter", "too-many-assignees",
+        "malformed-json",
+        "truncated-json",
+        "no-body",
+        "array",
+        "string",
+        "unknown-field",
+        "wrong-type",
+        "missing-name",
+        "blank-name",
+        "long-name",
+        "missing-type",
+        "unknown-type",
+        "unknown-country",
+        "country-not-a-string",
+        "website-without-domain",
+        "logo-not-https",
+        "assignees-not-a-list",
+        "assignee-id-with-delimiter",
+        "too-many-assignees",
     ],
 )
 def test_an_invalid_request_is_refused_naming_the_field_and_writes_nothing(
-    aws: Stack, partners: ApiClient, body: Any, status: int, field: str,
+    aws: Stack,
+    partners: ApiClient,
+    body: Any,
+    status: int,
+    field: str,
 ) -> None:
     # Given the table as it is
     before = aws.count(TABLE)
@@ -130,7 +150,9 @@ def test_an_invalid_request_is_refused_naming_the_field_and_writes_nothing(
     ids=["unknown", "one-unknown", "of-another-organisation"],
 )
 def test_assignees_must_be_users_of_the_callers_organisation(
-    aws: Stack, partners: ApiClient, assignees: list[str],
+    aws: Stack,
+    partners: ApiClient,
+    assignees: list[str],
 ) -> None:
     before = aws.count(TABLE)
     response = partners.post("/partnerships", json_body={**minimal(), "assigned_user_ids": assignees})
@@ -141,7 +163,9 @@ def test_assignees_must_be_users_of_the_callers_organisation(
 
 
 @pytest.mark.parametrize(
-    "user", [CLEO, NOROLE, SALLY, PAT], ids=["member", "no-role", "partner-admin", "partner-project-manager"],
+    "user",
+    [CLEO, NOROLE, SALLY, PAT],
+    ids=["member", "no-role", "partner-admin", "partner-project-manager"],
 )
 def test_only_admins_and_partner_managers_create(aws: Stack, partners: ApiClient, user: User) -> None:
     before = aws.count(TABLE)
@@ -154,13 +178,17 @@ def test_only_admins_and_partner_managers_create(aws: Stack, partners: ApiClient
 @pytest.mark.parametrize(
     "claims",
     [
-        {}, {"sub": "u-ana"}, {"custom:org_id": "acme", "custom:roles": "admin"},
+        {},
+        {"sub": "u-ana"},
+        {"custom:org_id": "acme", "custom:roles": "admin"},
         {"sub": "u-ana", "custom:org_id": "a#b", "custom:roles": "admin"},
     ],
     ids=["none", "no-organisation", "no-user", "forged-key"],
 )
 def test_a_caller_without_a_valid_identity_is_unauthorized(
-    aws: Stack, partners: ApiClient, claims: dict[str, str],
+    aws: Stack,
+    partners: ApiClient,
+    claims: dict[str, str],
 ) -> None:
     before = aws.count(TABLE)
     response = partners.post("/partnerships", claims=claims, json_body=minimal())

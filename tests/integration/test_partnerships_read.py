@@ -31,8 +31,10 @@ def _all_pages(api: ApiClient, path: str, *, limit: int) -> list[list[dict[str, 
 
 # ---------------------------------------------------------------- GET /partnerships/{id}
 
+
 def test_a_partnership_is_read_with_one_get_item(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     created = new_partnership(country="FR", assigned_user_ids=["u-ben"])
     response = partners.get(f"/partnerships/{created['id']}")
@@ -51,7 +53,9 @@ def test_a_member_may_read(partners: ApiClient, new_partnership: NewPartnership)
 
 @pytest.mark.parametrize("user", [ZED, YVES], ids=["admin", "partner-manager"])
 def test_a_partnership_of_another_organisation_is_not_found(
-    partners: ApiClient, new_partnership: NewPartnership, user: User,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    user: User,
 ) -> None:
     # Given a partnership of acme, and a caller of acme-corp (whose id begins with "acme")
     created = new_partnership()
@@ -76,7 +80,8 @@ def test_an_unknown_partnership_is_not_found(partners: ApiClient) -> None:
     ids=["space", "too-long", "delimiter", "dots", "non-ascii", "dot"],
 )
 def test_a_malformed_partnership_id_is_refused_without_a_read(
-    partners: ApiClient, partnership_id: str,
+    partners: ApiClient,
+    partnership_id: str,
 ) -> None:
     response = partners.get(f"/partnerships/{partnership_id}")
     assert_problem(response, 422, "partnership_id")
@@ -85,7 +90,9 @@ def test_a_malformed_partnership_id_is_refused_without_a_read(
 
 @pytest.mark.parametrize("user", [SALLY, PAT, NOROLE], ids=["partner-admin", "partner-pm", "no-role"])
 def test_partner_side_roles_cannot_read_vendor_partnerships(
-    partners: ApiClient, new_partnership: NewPartnership, user: User,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
+    user: User,
 ) -> None:
     created = new_partnership()
     response = partners.get(f"/partnerships/{created['id']}", user=user)
@@ -100,8 +107,10 @@ def test_reading_needs_an_identity(partners: ApiClient, new_partnership: NewPart
 
 # ---------------------------------------------------------------- GET /partnerships
 
+
 def test_the_list_shows_the_organisations_partnerships_newest_first(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     # Given three partnerships of acme and one of acme-corp
     first, second, third = (new_partnership(company_name=name) for name in ("First", "Second", "Third"))
@@ -132,7 +141,8 @@ def test_an_organisation_without_partnerships_gets_an_empty_page(partners: ApiCl
 
 
 def test_a_member_may_list_and_partner_roles_may_not(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     new_partnership()
     assert partners.get("/partnerships", user=CLEO).status == 200
@@ -141,7 +151,8 @@ def test_a_member_may_list_and_partner_roles_may_not(
 
 
 def test_pages_follow_each_other_without_gaps_or_repeats(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     # Given five partnerships
     created = [new_partnership(company_name=f"Company {index}")["id"] for index in range(5)]
@@ -164,7 +175,8 @@ def test_the_default_page_size_is_25(partners: ApiClient, new_partnership: NewPa
 
 
 def test_a_cursor_of_another_organisation_is_refused(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     # Given a cursor acme-corp got for its own list
     for _ in range(2):
@@ -179,7 +191,8 @@ def test_a_cursor_of_another_organisation_is_refused(
 
 
 def test_a_cursor_of_another_listing_is_refused(
-    partners: ApiClient, new_partnership: NewPartnership,
+    partners: ApiClient,
+    new_partnership: NewPartnership,
 ) -> None:
     created = new_partnership()
     partners.put(f"/partnerships/{created['id']}/stage", json_body={"stage": "onboarding"})

@@ -24,7 +24,9 @@ def test_a_website_is_normalised_to_its_domain(website: str, domain: str) -> Non
     assert normalise_domain(website) == domain
 
 
-@pytest.mark.parametrize("website", ["", "localhost", "https://", "http://example..com", "www.", "https://.com"])
+@pytest.mark.parametrize(
+    "website", ["", "localhost", "https://", "http://example..com", "www.", "https://.com"]
+)
 def test_a_website_without_a_domain_is_refused(website: str) -> None:
     with pytest.raises(ValueError, match="domain"):
         normalise_domain(website)

@@ -28,7 +28,9 @@ from trellis.errors import (
     ],
 )
 def test_each_domain_error_has_its_status_and_problem_type(
-    error: type[DomainError], status: int, slug: str,
+    error: type[DomainError],
+    status: int,
+    slug: str,
 ) -> None:
     raised = error("something is off")
     assert isinstance(raised, DomainError)
@@ -50,7 +52,10 @@ def test_explicit_errors_win_over_the_field() -> None:
 def test_the_problem_body_follows_rfc_9457() -> None:
     body = problem(404, "Not found", "no such partnership", slug="not-found", instance="/partnerships/p1")
     assert body == {
-        "type": "/problems/not-found", "title": "Not found", "status": 404, "detail": "no such partnership",
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "no such partnership",
         "instance": "/partnerships/p1",
     }
 

@@ -52,23 +52,42 @@ def test_every_new_envelope_has_its_own_id() -> None:
 
 def test_envelope_and_data_tolerate_fields_added_by_newer_producers() -> None:
     data = EXAMPLES[PartnershipStageChanged].model_dump(mode="json")
-    envelope = EventEnvelope.model_validate({
-        "id": "e1", "type": "PartnershipStageChanged", "version": 1, "occurred_at": OCCURRED.isoformat(),
-        "tenant_id": "acme", "actor": {"kind": "system", "since": "v2"}, "data": {**data, "tier": "gold"},
-        "trace": "added later",
-    })
+    envelope = EventEnvelope.model_validate(
+        {
+            "id": "e1",
+            "type": "PartnershipStageChanged",
+            "version": 1,
+            "occurred_at": OCCURRED.isoformat(),
+            "tenant_id": "acme",
+            "actor": {"kind": "system", "since": "v2"},
+            "data": {**data, "tier": "gold"},
+            "trace": "added later",
+        }
+    )
     assert parse_data(envelope) == EXAMPLES[PartnershipStageChanged]
 
 
 @pytest.mark.parametrize(
     "change",
-    [{"id": ""}, {"id": "x" * 65}, {"version": 0}, {"tenant_id": ""}, {"occurred_at": "yesterday"},
-     {"actor": {"kind": "robot"}}, {"data": "not an object"}],
+    [
+        {"id": ""},
+        {"id": "x" * 65},
+        {"version": 0},
+        {"tenant_id": ""},
+        {"occurred_at": "yesterday"},
+        {"actor": {"kind": "robot"}},
+        {"data": "not an object"},
+    ],
 )
 def test_an_invalid_envelope_is_refused(change: dict[str, object]) -> None:
     envelope = {
-        "id": "e1", "type": "PartnershipStageChanged", "version": 1, "occurred_at": OCCURRED.isoformat(),
-        "tenant_id": "acme", "actor": {"kind": "system"}, "data": {},
+        "id": "e1",
+        "type": "PartnershipStageChanged",
+        "version": 1,
+        "occurred_at": OCCURRED.isoformat(),
+        "tenant_id": "acme",
+        "actor": {"kind": "system"},
+        "data": {},
     }
     with pytest.raises(ValidationError):
         EventEnvelope.model_validate({**envelope, **change})

@@ -10,10 +10,14 @@ from notifications.logic.rules import RULES, Notice  # isort: skip
 
 
 def _stage_changed(
-    assigned: list[str], actor: Actor = SYSTEM,
+    assigned: list[str],
+    actor: Actor = SYSTEM,
 ) -> tuple[EventEnvelope, PartnershipStageChanged]:
     data = PartnershipStageChanged(
-        partnership_id="p1", company_name="Northwind", from_stage="recruitment", to_stage="onboarding",
+        partnership_id="p1",
+        company_name="Northwind",
+        from_stage="recruitment",
+        to_stage="onboarding",
         assigned_user_ids=assigned,
     )
     return EventEnvelope.new(data, tenant_id="acme", actor=actor), data
@@ -28,8 +32,11 @@ def test_a_stage_change_notifies_each_assigned_user() -> None:
     notices = RULES[envelope.type](envelope, data)
     assert notices == [
         Notice(
-            organisation_id="acme", user_id=user, category="partnership_stage",
-            title="Northwind moved to onboarding", body="Northwind moved from recruitment to onboarding.",
+            organisation_id="acme",
+            user_id=user,
+            category="partnership_stage",
+            title="Northwind moved to onboarding",
+            body="Northwind moved from recruitment to onboarding.",
             link="/partnerships/p1",
         )
         for user in ("u-1", "u-2")

@@ -40,7 +40,8 @@ class FakeEventBridge:
         if number in self.raise_on_calls:
             raise ConnectionError("EventBridge endpoint unreachable")
         results = [
-            {"ErrorCode": "InternalFailure", "ErrorMessage": "try again"} if self.fail(number, entry)
+            {"ErrorCode": "InternalFailure", "ErrorMessage": "try again"}
+            if self.fail(number, entry)
             else {"EventId": f"evt-{number}-{position}"}
             for position, entry in enumerate(Entries)
         ]
@@ -128,7 +129,10 @@ def _record(event_name: str, image: dict[str, Any]) -> dict[str, Any]:
 
 def _envelope(model: type = PartnershipStageChanged) -> EventEnvelope:
     return EventEnvelope.new(
-        EXAMPLES[model], tenant_id="acme", actor=SYSTEM, occurred_at=datetime(2025, 1, 2, 3, 4, tzinfo=UTC),
+        EXAMPLES[model],
+        tenant_id="acme",
+        actor=SYSTEM,
+        occurred_at=datetime(2025, 1, 2, 3, 4, tzinfo=UTC),
     )
 
 
@@ -138,10 +142,15 @@ def _outbox_record(envelope: EventEnvelope, event_name: str = "INSERT") -> dict[
 
 
 def _partnership_record(event_name: str = "INSERT") -> dict[str, Any]:
-    return _record(event_name, {
-        "pk": {"S": "ORG#acme#PARTNERSHIP#p1#"}, "sk": {"S": "PARTNERSHIP#"}, "entity": {"S": "Partnership"},
-        "stage": {"S": "onboarding"},
-    })
+    return _record(
+        event_name,
+        {
+            "pk": {"S": "ORG#acme#PARTNERSHIP#p1#"},
+            "sk": {"S": "PARTNERSHIP#"},
+            "entity": {"S": "Partnership"},
+            "stage": {"S": "onboarding"},
+        },
+    )
 
 
 def _failures(result: dict[str, Any]) -> list[str]:
@@ -172,8 +181,11 @@ def test_outbox_inserts_are_published_as_their_eventbridge_entries() -> None:
 def test_records_other_than_outbox_inserts_are_ignored() -> None:
     envelope = _envelope()
     records = [
-        _partnership_record(), _partnership_record("MODIFY"), _outbox_record(envelope, "MODIFY"),
-        _outbox_record(envelope, "REMOVE"), {"eventName": "INSERT", "dynamodb": {"SequenceNumber": "1"}},
+        _partnership_record(),
+        _partnership_record("MODIFY"),
+        _outbox_record(envelope, "MODIFY"),
+        _outbox_record(envelope, "REMOVE"),
+        {"eventName": "INSERT", "dynamodb": {"SequenceNumber": "1"}},
     ]
     client = FakeEventBridge()
     assert _failures(handle_stream_batch({"Records": records}, client=client)) == []

@@ -40,12 +40,17 @@ def test_defaults_apply_when_optional_settings_are_absent(monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("TABLE_NAME", None), ("TABLE_NAME", "ab"), ("POWERTOOLS_SERVICE_NAME", ""),
-        ("CURSOR_SECRET", "too-short"), ("OUTBOX_TTL_DAYS", "0"),
+        ("TABLE_NAME", None),
+        ("TABLE_NAME", "ab"),
+        ("POWERTOOLS_SERVICE_NAME", ""),
+        ("CURSOR_SECRET", "too-short"),
+        ("OUTBOX_TTL_DAYS", "0"),
     ],
 )
 def test_an_invalid_environment_is_refused(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    value: str | None,
 ) -> None:
     if value is None:
         monkeypatch.delenv(name)
@@ -80,7 +85,12 @@ print("RESULT " + json.dumps(digest.handler({"scheduled_for": "2025-01-01T07:00:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "shared"), str(ROOT / "services" / "notifications")])
     # When the scheduled run happens
     done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False, cwd=tmp_path,
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
     )
     # Then it completes and its metric goes out in the Trellis namespace
     assert done.returncode == 0, done.stderr

@@ -8,7 +8,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from notifications.dal.tables import InboxItem, NotificationItem
+from notifications.dal.tables import InboxItem, NotificationItem, NotificationsItem
 from trellis.dynamo import transaction
 from trellis.keys import org_key
 
@@ -67,12 +67,18 @@ def inbox(organisation_id: str, user_id: str) -> InboxItem | None:
     return item if isinstance(item, InboxItem) else None
 
 
-def get(organisation_id: str, user_id: str, notification_id: str) -> NotificationItem | None:
-    try:
-        item = NotificationItem.get(inbox_pk(organisation_id, user_id), notification_sk(notification_id))
-    except NotificationItem.DoesNotExist:
-        return None
-    return item if isinstance(item, NotificationItem) else None
+def get_with_inbox(
+    organisation_id: str, user_id: str, notification_id: str,
+) -> tuple[NotificationItem | None, InboxItem | None]:
+    """A notification and its inbox (which says whether it was read) in one BatchGetItem."""
+    pk = inbox_pk(organisation_id, user_id)
+    notification, inbox = None, None
+    for item in NotificationsItem.batch_get([(pk, notification_sk(notification_id)), (pk, INBOX_SK)]):
+        if isinstance(item, NotificationItem):
+            notification = item
+        elif isinstance(item, InboxItem):
+            inbox = item
+    return notification, inbox
 
 
 def page(
@@ -107,5 +113,7 @@ def mark_read(item: NotificationItem, now: datetime, *, counted_unread: bool) ->
 
 def mark_all_read(organisation_id: str, user_id: str, now: datetime) -> None:
     InboxItem(pk=inbox_pk(organisation_id, user_id), sk=INBOX_SK).update(
-        actions=[InboxItem.unread.set(0), InboxItem.read_all_before.set(now), InboxItem.entity.set(InboxItem)],
+        actions=[
+            InboxItem.unread.set(0), InboxItem.read_all_before.set(now), InboxItem.entity.set(InboxItem),
+        ],
     )

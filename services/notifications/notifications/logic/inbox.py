@@ -44,10 +44,9 @@ def unread_count(principal: Principal) -> UnreadCount:
 
 def mark_read(principal: Principal, notification_id: str) -> Notification:
     org, user = principal.organisation_id, principal.user_id
-    item = dal.get(org, user, notification_id)
+    item, inbox = dal.get_with_inbox(org, user, notification_id)
     if item is None:
         raise NotFound("no such notification")
-    inbox = dal.inbox(org, user)
     if not _is_read(item, inbox):
         now = datetime.now(UTC)
         dal.mark_read(item, now, counted_unread=True)
