@@ -113,7 +113,7 @@ class Stack:
         shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
         iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
         records = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"]
-        return [{**record, "awsRegion": REGION, "eventSourceARN": arn} for record in records]
+        return [_as_lambda_record(record, arn) for record in records]
 
     def receive(self, queue: str, *, max_messages: int = 10) -> list[dict[str, Any]]:
         response = client("sqs").receive_message(
@@ -123,6 +123,15 @@ class Stack:
             MessageAttributeNames=["All"],
         )
         return list(response.get("Messages", []))
+
+
+def _as_lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """GetRecords gives the creation time as a datetime; Lambda's event has epoch seconds (JSON)."""
+    change = dict(record["dynamodb"])
+    created = change.get("ApproximateCreationDateTime")
+    if created is not None and hasattr(created, "timestamp"):
+        change["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {**record, "dynamodb": change, "awsRegion": REGION, "eventSourceARN": stream_arn}
 
 
 def _create_tables(stack: Stack) -> None:
