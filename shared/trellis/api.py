@@ -11,7 +11,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -24,7 +24,6 @@ from trellis.settings import METRICS_NAMESPACE
 PROBLEM_JSON = "application/problem+json"
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
@@ -80,7 +79,6 @@ def make_resolver() -> APIGatewayHttpResolver:
     def tenant_context(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
         claims = app.current_event.request_context.authorizer.jwt_claim or {}
         logger.thread_safe_append_keys(tenant_id=claims.get("custom:org_id"), user_id=claims.get("sub"))
-        tracer.put_annotation("tenant_id", str(claims.get("custom:org_id")))
         try:
             return next_middleware(app)
         finally:
@@ -102,7 +100,6 @@ def lambda_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any
     """The Lambda entry point of a service API: logging context, tracing and metrics around the resolver."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
-    @tracer.capture_lambda_handler
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return app.resolve(event, context)

@@ -12,6 +12,9 @@ import uuid
 
 SEPARATOR = "#"
 
+# The discriminator value of outbox items: the stream filter and the publisher select on it.
+OUTBOX_ENTITY = "Outbox"
+
 
 def key(*parts: str) -> str:
     for part in parts:

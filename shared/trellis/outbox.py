@@ -1,33 +1,28 @@
 """The transactional outbox: an event is an item written in the same transaction as the state it reports.
 
 The table stream carries the new outbox item to the publisher (``trellis.publisher``); the item
-expires by TTL once it has had time to be published.
+holds the EventBridge entry ready to send (source, detail-type, detail), so the publisher needs
+neither the catalogue nor PynamoDB. It expires by TTL once it has had time to be published.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Protocol
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 
 from trellis.dynamo import TableItem
 from trellis.events import EventEnvelope
-from trellis.keys import org_key
+from trellis.events.catalogue import CATALOGUE
+from trellis.keys import OUTBOX_ENTITY, org_key
 from trellis.settings import get_settings
-
-OUTBOX_ENTITY = "Outbox"
-
-
-class OutboxRecord(Protocol):
-    detail_type: str
-    detail: str
 
 
 def outbox_model(base: type[TableItem]) -> type[TableItem]:
     """The outbox item class of one service's table."""
 
     class OutboxItem(base, discriminator=OUTBOX_ENTITY):  # type: ignore[valid-type,misc,call-arg]
+        source = UnicodeAttribute()
         detail_type = UnicodeAttribute()
         detail = UnicodeAttribute()
         expires_at = TTLAttribute()
@@ -41,6 +36,7 @@ def outbox_item(model: type[TableItem], envelope: EventEnvelope) -> TableItem:
     return model(
         pk=org_key(envelope.tenant_id, "OUTBOX", envelope.id),
         sk="OUTBOX#",
+        source=CATALOGUE[envelope.type].source,
         detail_type=envelope.type,
         detail=envelope.model_dump_json(),
         expires_at=envelope.occurred_at + ttl,
