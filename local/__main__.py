@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from local import demo
-from local.stack import Stack, users_table
+from local.stack import PortInUse, Stack, users_table
 from local.template import ROOT
 
 BANNER = """
@@ -99,7 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     starter.join(timeout=30)
     stack.stop()  # anything a start cut short by Ctrl-C created after the first stop
     if failure and not signalled:
-        logging.getLogger("local").error("the local stack could not start", exc_info=failure[0])
+        if isinstance(failure[0], PortInUse):
+            logging.getLogger("local").error("%s", failure[0])
+        else:
+            logging.getLogger("local").error("the local stack could not start", exc_info=failure[0])
         return 1
     return 0
 

@@ -6,6 +6,7 @@ Started and stopped as one thing; everything it starts it also stops (workers, m
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -73,6 +74,7 @@ class Stack:
 
     def _start(self) -> None:
         self._check_template()
+        _check_port_free(self.port)
         self.cloud = moto_server.start(self.template, self.names)
         self.timings.mark("moto")
         self._start_workers(self.cloud)
@@ -173,6 +175,22 @@ class Stack:
         cloud, self.cloud = self.cloud, None
         if cloud is not None:
             cloud.stop()
+
+
+class PortInUse(RuntimeError):
+    pass
+
+
+def _check_port_free(port: int) -> None:
+    """Fail before moto and a dozen workers have started, with a message that says what to do."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            raise PortInUse(f"{HOST}:{port} is in use; stop what runs there or pass --port") from None
 
 
 def _warm(worker: Worker) -> str | None:

@@ -103,7 +103,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     port = _free_port()
     state_dir = tmp_path_factory.mktemp("local-stack")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / f"e2e-stack-{port}.log"
+    log_path = ARTIFACTS / f"e2e-stack-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "local", "--port", str(port), "--state-dir", str(state_dir)],

@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +20,8 @@ from local.intrinsics import LocalNames, UnresolvableValue
 from local.patterns import UnsupportedPattern, matches, matches_any, validate
 from local.pollers import QueuePoller, StreamPoller
 from local.schedules import UnsupportedSchedule, next_run, schedule_input
-from local.template import QueueMapping, Schedule, StreamMapping, template
-from local.workers import Invocation, InvocationError, worker_environment
+from local.template import Function, QueueMapping, Schedule, StreamMapping, template
+from local.workers import Invocation, InvocationError, Worker, worker_environment
 
 OUTBOX_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"entity": {"S": ["Outbox"]}}}}
 
@@ -313,3 +314,85 @@ def test_queue_redrive_moves_a_poison_message_to_the_dlq(cloud: moto_server.Clou
     # Then moto's redrive moved it to the DLQ
     moved = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", [])
     assert [message["Body"] for message in moved] == ["poison"]
+
+
+# ---------------------------------------------------------------- workers
+HANDLER = '''
+import os, sys, time
+
+COLD_STARTS = [time.time()]
+
+
+def handler(event, context):
+    print("a handler's print goes to the log, not into the protocol")
+    action = event.get("do")
+    if action == "fail":
+        raise ValueError("asked to fail")
+    if action == "sleep":
+        time.sleep(event["seconds"])
+    if action == "die":
+        os._exit(3)
+    return {
+        "pid": os.getpid(), "started": COLD_STARTS[0], "table": os.environ.get("TABLE_NAME"),
+        "function": context.function_name, "remaining": context.get_remaining_time_in_millis(),
+        "request_id": context.aws_request_id, "memory": context.memory_limit_in_mb,
+    }
+'''
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[Worker]:
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "probe.py").write_text(HANDLER)
+    function = Function(name="ProbeFunction", handler="probe.handler", code_uri=str(tmp_path / "code"),
+                        environment={}, timeout=2, properties={}, memory_size=256)
+    environment = worker_environment(function, {"TABLE_NAME": "ProbeTable"}, endpoint="http://127.0.0.1:1",
+                                     region="eu-west-1", account="123456789012")
+    started = Worker(function, environment, log_dir=tmp_path / "logs")
+    started.start()
+    yield started
+    started.stop()
+
+
+def test_worker_invokes_the_handler_with_a_lambda_context(worker: Worker) -> None:
+    # When
+    result = worker.invoke({}).result
+
+    # Then
+    assert result["table"] == "ProbeTable"
+    assert result["function"] == "ProbeFunction"
+    assert result["memory"] == 256
+    assert 0 < result["remaining"] <= 2000
+    assert worker.invoke({}).result["request_id"] != result["request_id"]
+    assert "a handler's print goes to the log" in worker.log_path.read_text()
+
+
+def test_worker_reports_a_handler_error_and_keeps_its_container(worker: Worker) -> None:
+    # Given
+    first = worker.invoke({}).result
+
+    # When
+    with pytest.raises(InvocationError) as failure:
+        worker.invoke({"do": "fail"})
+
+    # Then the error is Lambda's shape, and the warm container serves the next call
+    assert failure.value.error_type == "ValueError"
+    assert failure.value.message == "asked to fail"
+    assert worker.invoke({}).result["pid"] == first["pid"]
+
+
+@pytest.mark.parametrize("event", [{"do": "sleep", "seconds": 5}, {"do": "die"}], ids=["timeout", "crash"])
+def test_worker_after_a_timeout_or_crash_starts_cold(worker: Worker, event: dict[str, Any]) -> None:
+    # Given
+    first = worker.invoke({}).result
+
+    # When
+    with pytest.raises(InvocationError) as failure:
+        worker.invoke(event)
+
+    # Then
+    if event["do"] == "sleep":
+        assert failure.value.error_type == "Sandbox.Timedout"
+    second = worker.invoke({}).result
+    assert second["pid"] != first["pid"]
+    assert second["started"] > first["started"]
