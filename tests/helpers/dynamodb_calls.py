@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
 
 _CONTEXT_KEY = "trellis_test_call"
@@ -35,6 +36,8 @@ class Recorder:
     forbidden: set[str] = field(default_factory=set)  # operations that fail the test at once
     # Run once, just before the next call of an operation (to interleave a concurrent request).
     before: dict[str, Callable[[], None]] = field(default_factory=dict)
+    # Answer the next call of an operation with this error instead of calling DynamoDB (once).
+    fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def operations(self) -> list[str]:
@@ -70,6 +73,15 @@ def recording() -> Iterator[Recorder]:
         _active.remove(recorder)
 
 
+def transaction_cancelled(*reasons: str) -> dict[str, Any]:
+    """The error DynamoDB answers a cancelled TransactWriteItems with, one reason per item."""
+    return {
+        "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+        "CancellationReasons": [{"Code": reason} for reason in reasons],
+        "ResponseMetadata": {"HTTPStatusCode": 400},
+    }
+
+
 def _tables(params: dict[str, Any]) -> tuple[str, ...]:
     try:
         body = json.loads(params.get("body") or b"{}")
@@ -84,10 +96,12 @@ def _tables(params: dict[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _before_call(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+def _before_call(
+    model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
+) -> tuple[AWSResponse, dict[str, Any]] | None:
     recorders = [recorder for recorder in _active if not recorder.paused]
     if not recorders:
-        return
+        return None
     call = Call(operation=model.name, tables=_tables(params))
     context[_CONTEXT_KEY] = call
     for recorder in recorders:
@@ -100,6 +114,13 @@ def _before_call(model: Any, params: dict[str, Any], context: dict[str, Any], **
         hook = recorder.before.pop(model.name, None)
         if hook is not None:
             hook()
+    for recorder in recorders:
+        error = recorder.fail_next.pop(model.name, None)
+        if error is not None:
+            # botocore takes the first response a before-call handler returns instead of sending.
+            status = int(error.get("ResponseMetadata", {}).get("HTTPStatusCode", 400))
+            return AWSResponse(params.get("url", ""), status, {}, None), error
+    return None
 
 
 def _after_call(http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:

@@ -255,7 +255,9 @@ class ApiClient:
         user: User | None = None,
         claims: Mapping[str, Any] | None = None,
         before: Mapping[str, Callable[[], None]] | None = None,
+        fail_next: Mapping[str, dict[str, Any]] | None = None,
     ) -> ApiResponse:
+        """Call the route; ``before`` runs hooks before DynamoDB operations, ``fail_next`` fails them."""
         method = method.upper()
         found = match_route(self.routes, method, path)
         if found is None:
@@ -275,6 +277,7 @@ class ApiClient:
         )
         with recording() as recorder:
             recorder.before.update(before or {})
+            recorder.fail_next.update(fail_next or {})
             result = self.runner.invoke(event)
         headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
         return ApiResponse(

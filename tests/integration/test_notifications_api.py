@@ -14,6 +14,7 @@ import pytest
 
 from tests.helpers.assertions import assert_problem
 from tests.helpers.aws import Stack
+from tests.helpers.dynamodb_calls import transaction_cancelled
 from tests.helpers.events import stage_changed
 from tests.helpers.lambda_runtime import ApiClient, User
 from tests.helpers.people import ANA, BEN, CLEO, SALLY, YVES
@@ -292,3 +293,24 @@ def test_every_inbox_route_needs_an_identity(aws: Stack, inbox: ApiClient, metho
     before = aws.count(TABLE)
     assert_problem(inbox.request(method, path, claims={"custom:org_id": "acme"}), 401)
     assert aws.count(TABLE) == before
+
+
+def test_a_transaction_conflict_while_marking_read_is_a_conflict_not_a_server_error(
+    inbox: ApiClient, deliver: Deliver
+) -> None:
+    # Given a notification arrives for Ben while he marks another one read: DynamoDB cancels the
+    # mark-read transaction with TransactionConflict on the shared inbox counter (moto cannot overlap
+    # transactions, so the cancellation is played here)
+    _deliver_stage_changes(deliver, 1)
+    notification = inbox.get("/notifications").json()["items"][0]
+    cancelled = transaction_cancelled("None", "TransactionConflict")
+    response = inbox.post(
+        f"/notifications/{notification['id']}/read", fail_next={"TransactWriteItems": cancelled}
+    )
+    # Then Ben is told to try again; nothing changed
+    assert_problem(response, 409)
+    assert inbox.get("/notifications").json()["items"][0]["read"] is False
+    assert _unread(inbox) == 1
+    # And trying again works
+    assert inbox.post(f"/notifications/{notification['id']}/read").json()["read"] is True
+    assert _unread(inbox) == 0

@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers.assertions import assert_problem, entities, outbox_events
 from tests.helpers.aws import Stack
+from tests.helpers.dynamodb_calls import transaction_cancelled
 from tests.helpers.lambda_runtime import ApiClient, ApiResponse, User
 from tests.helpers.people import BEN, CLEO, NOROLE, PAT, SALLY, YVES, ZED
 
@@ -209,3 +210,22 @@ def test_changing_a_stage_needs_an_identity(partners: ApiClient, new_partnership
     created = new_partnership()
     response = partners.put(f"/partnerships/{created['id']}/stage", claims={}, json_body=ONBOARDING)
     assert_problem(response, 401)
+
+
+def test_a_transaction_conflict_in_dynamodb_is_a_conflict_not_a_server_error(
+    aws: Stack, partners: ApiClient, new_partnership: NewPartnership
+) -> None:
+    # Given DynamoDB cancels the write because another transaction is in flight on the item
+    # (what AWS answers for overlapping writers; moto serialises them, so it is played here)
+    created = new_partnership()
+    before = aws.count(TABLE)
+    cancelled = transaction_cancelled("TransactionConflict", "None", "None")
+    response = partners.put(
+        f"/partnerships/{created['id']}/stage",
+        json_body=ONBOARDING,
+        fail_next={"TransactWriteItems": cancelled},
+    )
+    # Then the caller is told to reload and retry, as for any concurrent change
+    assert_problem(response, 409)
+    assert aws.count(TABLE) == before
+    assert partners.get(f"/partnerships/{created['id']}").json()["version"] == 1

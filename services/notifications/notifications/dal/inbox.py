@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from notifications.dal.tables import InboxItem, NotificationItem, NotificationsItem
 from trellis.dynamo import transaction
+from trellis.errors import Conflict
 from trellis.keys import org_key
 
 INBOX_SK = "INBOX#"
@@ -106,6 +107,9 @@ def mark_read(item: NotificationItem, now: datetime, *, counted_unread: bool) ->
                 )
     except TransactWriteError as error:
         reasons = [reason.code for reason in error.cancellation_reasons or [] if reason]
+        if "TransactionConflict" in reasons:
+            # Another write to the inbox (a new notification, another read) overlapped this one.
+            raise Conflict("the inbox changed meanwhile; try again") from error
         if "ConditionalCheckFailed" not in reasons:
             raise
         # Read concurrently by another request: the outcome the caller wanted already holds.

@@ -82,8 +82,10 @@ def save_with_event(item: PartnershipItem, activity: Activity, envelope: EventEn
             write.save(_activity_item(item.organisation_id, item.partnership_id, activity))
             write.save(outbox_item(Outbox, envelope))
     except TransactWriteError as error:
-        reasons = [reason.code for reason in error.cancellation_reasons or [] if reason]
-        if "ConditionalCheckFailed" in reasons:
+        reasons = {reason.code for reason in error.cancellation_reasons or [] if reason}
+        # ConditionalCheckFailed: the version moved on. TransactionConflict: another write to the item
+        # was in flight (DynamoDB cancels overlapping transactions). Both are a concurrent change.
+        if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
             raise Conflict("the partnership was changed by someone else; reload it and try again") from error
         raise
 
