@@ -24,6 +24,8 @@ _CONTEXT_KEY = "trellis_test_call"
 class Call:
     operation: str
     tables: tuple[str, ...]
+    # What IAM authorises the call as: (action, table, on an index). A transaction is its items' actions.
+    permissions: tuple[tuple[str, str, bool], ...] = ()
     items_read: int | None = None  # what the response says was read (Count, Item, Responses)
     scanned: int | None = None  # ScannedCount of a Query
     failed: bool = False
@@ -82,18 +84,32 @@ def transaction_cancelled(*reasons: str) -> dict[str, Any]:
     }
 
 
-def _tables(params: dict[str, Any]) -> tuple[str, ...]:
+_TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
+def _describe(
+    operation: str, params: dict[str, Any]
+) -> tuple[tuple[str, ...], tuple[tuple[str, str, bool], ...]]:
+    """The tables a call touches and the IAM permissions it needs."""
     try:
         body = json.loads(params.get("body") or b"{}")
     except (TypeError, ValueError):
-        return ()
-    names: list[str] = []
-    if "TableName" in body:
-        names.append(body["TableName"])
-    names.extend(body.get("RequestItems", {}))
+        return (), ()
+    permissions: list[tuple[str, str, bool]] = []
+    if "TableName" in body and "TransactItems" not in body:
+        permissions.append((f"dynamodb:{operation}", body["TableName"], "IndexName" in body))
+    permissions.extend((f"dynamodb:{operation}", table, False) for table in body.get("RequestItems", {}))
     for entry in body.get("TransactItems", []):
-        names.extend(op["TableName"] for op in entry.values() if "TableName" in op)
-    return tuple(dict.fromkeys(names))
+        for kind, op in entry.items():
+            action = _TRANSACT_ACTIONS.get(kind, "GetItem")  # TransactGetItems: Get → GetItem
+            permissions.append((f"dynamodb:{action}", op["TableName"], False))
+    tables = tuple(dict.fromkeys(table for _, table, _ in permissions))
+    return tables, tuple(dict.fromkeys(permissions))
 
 
 def _before_call(
@@ -102,7 +118,8 @@ def _before_call(
     recorders = [recorder for recorder in _active if not recorder.paused]
     if not recorders:
         return None
-    call = Call(operation=model.name, tables=_tables(params))
+    tables, permissions = _describe(model.name, params)
+    call = Call(operation=model.name, tables=tables, permissions=permissions)
     context[_CONTEXT_KEY] = call
     for recorder in recorders:
         recorder.calls.append(call)

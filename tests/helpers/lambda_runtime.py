@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlencode
 from local.template import Function, Route
 from tests.helpers.aws import ACCOUNT, REGION, Stack
 from tests.helpers.dynamodb_calls import Recorder, recording
+from tests.helpers.iam import dynamodb_permissions
 from trellis.settings import get_settings
 
 
@@ -195,13 +196,23 @@ class FunctionRunner:
         return handler
 
     def invoke(self, event: dict[str, Any]) -> Any:
+        """Call the handler as Lambda would; fail if it used DynamoDB beyond its template policy."""
         handler = self.handler()
         context = FakeLambdaContext(
             function_name=self.function.name,
             timeout_millis=self.function.timeout * 1000,
         )
-        with environment(self.env):
-            return handler(event, context)
+        with environment(self.env), recording() as recorder:
+            result = handler(event, context)
+        allowed = dynamodb_permissions(self.function)
+        tables = {name: logical_id for logical_id, name in self.stack.tables.items()}
+        denied = {
+            (action, tables.get(table, table), on_index)
+            for call in recorder.calls
+            for action, table, on_index in call.permissions
+        } - allowed
+        assert not denied, f"{self.function.name}'s policies in template.yaml do not allow {sorted(denied)}"
+        return result
 
     @contextmanager
     def env_applied(self) -> Iterator[None]:
