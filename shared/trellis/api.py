@@ -28,7 +28,9 @@ metrics = Metrics(namespace=METRICS_NAMESPACE)
 
 
 def problem_response(error: DomainError, instance: str | None = None) -> Response[str]:
-    body = problem(error.status, error.title, error.detail, slug=error.slug, instance=instance, errors=error.errors)
+    body = problem(
+        error.status, error.title, error.detail, slug=error.slug, instance=instance, errors=error.errors,
+    )
     return Response(status_code=error.status, content_type=PROBLEM_JSON, body=json.dumps(body))
 
 
@@ -43,10 +45,12 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
 def _validation_problem(error: RequestValidationError) -> Response[str]:
     errors = list(error.errors())
     if any(item.get("type") == "json_invalid" for item in errors):
-        status, title, slug, detail = 400, "Malformed request", "malformed-request", "the body is not valid JSON"
+        status, title, slug = 400, "Malformed request", "malformed-request"
+        detail = "the body is not valid JSON"
         fields = [{"field": "body", "message": "the body is not valid JSON"}]
     else:
-        status, title, slug, detail = 422, "Validation failed", "validation-failed", "the request has invalid fields"
+        status, title, slug = 422, "Validation failed", "validation-failed"
+        detail = "the request has invalid fields"
         fields = [{"field": _field_name(item.get("loc", ())), "message": str(item.get("msg", "invalid"))}
                   for item in errors]
     body = problem(status, title, detail, slug=slug, errors=fields)

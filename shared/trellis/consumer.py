@@ -39,7 +39,9 @@ class Consumer:
         self.name = name
         self.handlers = dict(handlers)
         self.processor = BatchProcessor(event_type=EventType.SQS)
-        self.config = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=IDEMPOTENCY_TTL_SECONDS)
+        self.config = IdempotencyConfig(
+            event_key_jmespath="id", expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
+        )
 
     @cache  # noqa: B019 - one per consumer instance, which lives as long as the module
     def _once(self) -> Callable[..., Any]:
@@ -47,7 +49,8 @@ class Consumer:
         persistence = DynamoDBPersistenceLayer(table_name=_idempotency_table())
 
         @idempotent_function(
-            data_keyword_argument="event", persistence_store=persistence, config=self.config, key_prefix=self.name,
+            data_keyword_argument="event", persistence_store=persistence, config=self.config,
+            key_prefix=self.name,
         )
         def dispatch(event: dict[str, Any]) -> dict[str, str]:
             envelope = EventEnvelope.model_validate(event)
@@ -60,7 +63,9 @@ class Consumer:
     def handle_record(self, record: SQSRecord) -> None:
         body = json.loads(record.body)
         envelope = EventEnvelope.model_validate(body["detail"])
-        logger.thread_safe_append_keys(tenant_id=envelope.tenant_id, event_id=envelope.id, event_type=envelope.type)
+        logger.thread_safe_append_keys(
+            tenant_id=envelope.tenant_id, event_id=envelope.id, event_type=envelope.type,
+        )
         try:
             if envelope.type not in self.handlers:
                 # A rule sent us a type we do not handle: acknowledge, never retry forever.

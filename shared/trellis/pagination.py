@@ -50,7 +50,8 @@ def _sign(payload: bytes) -> bytes:
 def encode_cursor(last_evaluated_key: dict[str, Any] | None, *, tenant_id: str, listing: str) -> str | None:
     if not last_evaluated_key:
         return None
-    payload = json.dumps({"k": last_evaluated_key, "t": tenant_id, "l": listing}, separators=(",", ":")).encode()
+    content = {"k": last_evaluated_key, "t": tenant_id, "l": listing}
+    payload = json.dumps(content, separators=(",", ":")).encode()
     return f"{_b64(payload)}.{_b64(_sign(payload))}"
 
 

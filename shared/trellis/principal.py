@@ -67,7 +67,7 @@ def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
     claims = claims or {}
     user_id = claims.get(CLAIM_USER)
     organisation_id = claims.get(CLAIM_ORGANISATION)
-    if not isinstance(user_id, str) or not user_id or not isinstance(organisation_id, str) or not organisation_id:
+    if not (isinstance(user_id, str) and user_id and isinstance(organisation_id, str) and organisation_id):
         raise Unauthorized("the token does not name a user and an organisation")
     if "#" in user_id or "#" in organisation_id:
         raise Unauthorized("the token's user or organisation id is malformed")

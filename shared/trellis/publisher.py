@@ -77,7 +77,9 @@ def put_events(
             try:
                 response = client.put_events(Entries=[entries[i] for i in chunk])
             except Exception:
-                logger.exception("PutEvents call failed", extra={"entries": len(chunk), "attempt": attempt + 1})
+                logger.exception(
+                    "PutEvents call failed", extra={"entries": len(chunk), "attempt": attempt + 1},
+                )
                 still_failing.extend(chunk)
                 continue
             if response.get("FailedEntryCount", 0):

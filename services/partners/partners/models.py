@@ -15,7 +15,9 @@ EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 StageId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,64}$")]
 
 # The partner journey (seed 004): the default pipeline of every vendor.
-DEFAULT_STAGES: tuple[str, ...] = ("recruitment", "onboarding", "activation", "growth", "retention", "advocacy")
+DEFAULT_STAGES: tuple[str, ...] = (
+    "recruitment", "onboarding", "activation", "growth", "retention", "advocacy",
+)
 
 
 def _website(value: str) -> str:
@@ -38,7 +40,9 @@ class StageChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stage: StageId
-    expected_version: int | None = Field(default=None, ge=1, description="Fail with 409 if the partnership moved on")
+    expected_version: int | None = Field(
+        default=None, ge=1, description="Fail with 409 if the partnership moved on",
+    )
 
 
 class Partnership(BaseModel):

@@ -49,7 +49,9 @@ class EventEnvelope(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def new(cls, data: EventData, *, tenant_id: str, actor: Actor, occurred_at: datetime | None = None) -> EventEnvelope:
+    def new(
+        cls, data: EventData, *, tenant_id: str, actor: Actor, occurred_at: datetime | None = None,
+    ) -> EventEnvelope:
         return cls(
             id=uuid.uuid4().hex,
             type=data.event_type,

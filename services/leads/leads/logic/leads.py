@@ -12,7 +12,8 @@ LISTING = "leads"
 
 def list_leads(principal: Principal, *, limit: int, cursor: str | None) -> Page[Lead]:
     org = principal.organisation_id
-    items, last_key = dal.list_page(org, limit=limit, start=decode_cursor(cursor, tenant_id=org, listing=LISTING))
+    start = decode_cursor(cursor, tenant_id=org, listing=LISTING)
+    items, last_key = dal.list_page(org, limit=limit, start=start)
     return Page[Lead](
         items=[Lead(id=i.lead_id, company_name=i.company_name, status=i.status, created_at=i.created_at)
                for i in items],

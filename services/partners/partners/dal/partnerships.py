@@ -72,7 +72,9 @@ def get(organisation_id: str, partnership_id: str) -> PartnershipItem | None:
     return item if isinstance(item, PartnershipItem) else None
 
 
-def save_with_event(item: PartnershipItem, activity: Activity, envelope: EventEnvelope, *, is_new: bool) -> None:
+def save_with_event(
+    item: PartnershipItem, activity: Activity, envelope: EventEnvelope, *, is_new: bool,
+) -> None:
     """Write the partnership, its activity entry and its event in one transaction (the outbox)."""
     condition = PartnershipItem.pk.does_not_exist() if is_new else None
     try:
@@ -90,7 +92,9 @@ def save_with_event(item: PartnershipItem, activity: Activity, envelope: EventEn
         raise
 
 
-def list_page(organisation_id: str, *, limit: int, start: dict[str, Any] | None) -> tuple[list[PartnershipItem], Any]:
+def list_page(
+    organisation_id: str, *, limit: int, start: dict[str, Any] | None,
+) -> tuple[list[PartnershipItem], Any]:
     result = PartnershipItem.gsi1.query(
         partnership_list_pk(organisation_id), scan_index_forward=False, limit=limit, last_evaluated_key=start,
     )

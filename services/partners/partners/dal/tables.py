@@ -1,12 +1,14 @@
 """The partners table: every entity of the service, keyed by its organisation first.
 
-| entity        | pk                                 | sk                  | gsi1pk                     | gsi1sk            |
-|---------------|------------------------------------|---------------------|----------------------------|-------------------|
-| Organisation  | ORG#<org>#                         | PROFILE#            |                            |                   |
-| User          | ORG#<org>#                         | USER#<user>#        |                            |                   |
-| Partnership   | ORG#<org>#PARTNERSHIP#<id>#        | PARTNERSHIP#        | ORG#<org>#PARTNERSHIPS#    | <created_at>#<id> |
-| Activity      | ORG#<org>#PARTNERSHIP#<id>#        | ACTIVITY#<time-id># |                            |                   |
-| Outbox        | ORG#<org>#OUTBOX#<event>#          | OUTBOX#             |                            |                   |
+| entity       | pk                          | sk              | gsi1pk                  | gsi1sk         |
+|--------------|-----------------------------|-----------------|-------------------------|----------------|
+| Organisation | ORG#<org>#                  | PROFILE#        |                         |                |
+| User         | ORG#<org>#                  | USER#<user>#    |                         |                |
+| Partnership  | ORG#<org>#PARTNERSHIP#<id># | PARTNERSHIP#    | ORG#<org>#PARTNERSHIPS# | <created>#<id> |
+| Activity     | ORG#<org>#PARTNERSHIP#<id># | ACTIVITY#<tid># |                         |                |
+| Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
+
+(``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
 """
 
 from __future__ import annotations

@@ -120,7 +120,8 @@ def change_stage(principal: Principal, partnership_id: str, request: StageChange
     )
     activity = dal.Activity(
         kind="stage_changed", summary=f"Stage changed from {from_stage} to {request.stage}",
-        actor_user_id=principal.user_id, occurred_at=now, details={"from_stage": from_stage, "to_stage": request.stage},
+        actor_user_id=principal.user_id, occurred_at=now,
+        details={"from_stage": from_stage, "to_stage": request.stage},
     )
     dal.save_with_event(item, activity, event, is_new=False)
     return _view(item)
