@@ -7,8 +7,12 @@ What they keep from Lambda, because the services rely on it:
   once ``MaximumRetryAttempts`` are spent, then the shard moves on;
 - on a queue only the messages *not* reported as failed are deleted; the others reappear after the
   visibility timeout and moto's redrive policy moves them to the DLQ after ``maxReceiveCount``.
-What they leave out: batching windows (the pollers hand over what is there every ~0.2 s),
-bisecting a failed batch, record age limits and parallelisation factors.
+What they leave out: batching windows (the pollers hand over what is there at once), bisecting
+a failed batch, record age limits and parallelisation factors.
+
+Pollers look again as soon as any function returns (:class:`Wakeup`): a function's writes and
+sends are done by then, so the next hop of the pipe starts at once, while an idle stack asks moto
+only once a second.
 """
 
 from __future__ import annotations
@@ -17,13 +21,10 @@ import base64
 import json
 import logging
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 from local.intrinsics import ACCOUNT, REGION
 from local.moto_server import Cloud
@@ -33,7 +34,8 @@ from local.workers import InvocationError, Worker
 
 log = logging.getLogger("local.pollers")
 
-POLL_INTERVAL_SECONDS = 0.2
+IDLE_POLL_SECONDS = 1.0  # for changes no local function made (e.g. the aws CLI against moto)
+RETRY_BACKOFF_SECONDS = 0.2
 MAX_BACKOFF_SECONDS = 2.0
 SQS_RECEIVE_LIMIT = 10
 
@@ -71,13 +73,29 @@ class _Shard:
     attempts: int = 0
 
 
+class Wakeup:
+    """Tells every poller to look now; called whenever a function returns."""
+
+    def __init__(self) -> None:
+        self._events: list[threading.Event] = []
+
+    def register(self) -> threading.Event:
+        event = threading.Event()
+        self._events.append(event)
+        return event
+
+    def __call__(self) -> None:
+        for event in self._events:
+            event.set()
+
+
 class Poller(threading.Thread):
-    def __init__(self, name: str, worker: Worker, stop: threading.Event):
+    def __init__(self, name: str, worker: Worker, stop: threading.Event, wakeup: Wakeup | None = None):
         super().__init__(name=name, daemon=True)
         self.worker = worker
         self.stopping = stop
         self.stats = PollerStats()
-        self.busy = False
+        self.woken = wakeup.register() if wakeup else threading.Event()
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -91,14 +109,15 @@ class Poller(threading.Thread):
                 log.exception("%s: poll failed", self.name)
                 worked = False
             if not worked:
-                self.stopping.wait(POLL_INTERVAL_SECONDS)
+                self.woken.wait(IDLE_POLL_SECONDS)
+                # Cleared before the next poll: a wakeup that arrives during it is not lost.
+                self.woken.clear()
 
     def poll_once(self) -> bool:
         """Do one round; True if there may be more to do at once."""
         raise NotImplementedError
 
     def _invoke(self, event: dict[str, Any], count: int, source: str) -> Any:
-        self.busy = True
         try:
             invocation = self.worker.invoke(event)
         except InvocationError as error:
@@ -108,8 +127,6 @@ class Poller(threading.Thread):
             log.warning("%s ← %s: %d record(s) → %s: %s", self.worker.name, source, count,
                         error.error_type, error.message)
             raise
-        finally:
-            self.busy = False
         self.stats.invocations += 1
         self.stats.records += count
         log.info("%s ← %s: %d record(s) → ok (%.0f ms)", self.worker.name, source, count,
@@ -120,8 +137,11 @@ class Poller(threading.Thread):
 class StreamPoller(Poller):
     """One table stream → its function, per the template's DynamoDB event source mapping."""
 
-    def __init__(self, mapping: StreamMapping, worker: Worker, cloud: Cloud, stop: threading.Event):
-        super().__init__(f"{mapping.table} stream -> {mapping.function}", worker, stop)
+    def __init__(
+        self, mapping: StreamMapping, worker: Worker, cloud: Cloud, stop: threading.Event,
+        wakeup: Wakeup | None = None,
+    ):
+        super().__init__(f"{mapping.table} stream -> {mapping.function}", worker, stop, wakeup)
         self.mapping = mapping
         self.cloud = cloud
         self.stream_arn = cloud.stream_arns[mapping.table]
@@ -207,7 +227,7 @@ class StreamPoller(Poller):
         shard.attempts += 1
         limit = self.mapping.maximum_retry_attempts
         if limit < 0 or shard.attempts <= limit:
-            self.stopping.wait(min(POLL_INTERVAL_SECONDS * 2 ** (shard.attempts - 1), MAX_BACKOFF_SECONDS))
+            self.stopping.wait(min(RETRY_BACKOFF_SECONDS * 2 ** (shard.attempts - 1), MAX_BACKOFF_SECONDS))
             return
         self._send_to_on_failure(shard, batch, function_error=function_error)
         shard.pending = shard.pending[len(batch):]
@@ -257,8 +277,11 @@ def _iso(epoch: Any) -> str | None:
 class QueuePoller(Poller):
     """One SQS queue → its consumer, per the template's SQS event source mapping."""
 
-    def __init__(self, mapping: QueueMapping, worker: Worker, cloud: Cloud, stop: threading.Event):
-        super().__init__(f"{mapping.queue} -> {mapping.function}", worker, stop)
+    def __init__(
+        self, mapping: QueueMapping, worker: Worker, cloud: Cloud, stop: threading.Event,
+        wakeup: Wakeup | None = None,
+    ):
+        super().__init__(f"{mapping.queue} -> {mapping.function}", worker, stop, wakeup)
         self.mapping = mapping
         self.cloud = cloud
         self.queue_url = cloud.queue_urls[mapping.queue]
@@ -337,24 +360,3 @@ class QueuePoller(Poller):
             failed.add(str(identifier))
         return failed
 
-
-def queue_depth(cloud: Cloud, queue: str) -> int:
-    """Visible plus in-flight messages: zero means every event the queue got has been handled."""
-    try:
-        attributes = cloud.client("sqs").get_queue_attributes(
-            QueueUrl=cloud.queue_urls[queue],
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-    except ClientError:
-        return -1
-    return int(attributes["ApproximateNumberOfMessages"]) + \
-        int(attributes["ApproximateNumberOfMessagesNotVisible"])
-
-
-def wait_until(condition: Any, timeout: float, interval: float = POLL_INTERVAL_SECONDS) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return bool(condition())

@@ -27,6 +27,7 @@ import traceback
 from typing import Any, TextIO
 
 REGION_FALLBACK = "eu-west-1"
+ACCOUNT = "123456789012"  # moto's default account, which the local stack uses
 
 
 class LambdaContext:
@@ -35,10 +36,9 @@ class LambdaContext:
     def __init__(self, request_id: str, timeout_ms: int):
         name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
         region = os.environ.get("AWS_REGION", REGION_FALLBACK)
-        account = os.environ.get("TRELLIS_LOCAL_ACCOUNT", "123456789012")
         self.function_name = name
         self.function_version = "$LATEST"
-        self.invoked_function_arn = f"arn:aws:lambda:{region}:{account}:function:{name}"
+        self.invoked_function_arn = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"
         self.memory_limit_in_mb = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"))
         self.aws_request_id = request_id
         self.log_group_name = f"/aws/lambda/{name}"

@@ -18,10 +18,10 @@ from local import demo, moto_server, seed
 from local.auth import LocalIssuer, authorizer_config, load_or_create_key
 from local.endpoints import LocalEndpoints
 from local.gateway import ApiGateway, CorsConfig
-from local.intrinsics import ACCOUNT, REGION, LocalNames
+from local.intrinsics import REGION, LocalNames
 from local.moto_server import Cloud
 from local.patterns import validate
-from local.pollers import Poller, QueuePoller, StreamPoller
+from local.pollers import Poller, QueuePoller, StreamPoller, Wakeup
 from local.schedules import Scheduler
 from local.server import HOST, LocalServer
 from local.template import Template, template
@@ -50,6 +50,7 @@ class Stack:
         self.template: Template = template()
         self.names = LocalNames(self.template)
         self.stopping = threading.Event()
+        self.wakeup = Wakeup()
         self.ready = threading.Event()
         self.timings = Timings()
         self.cloud: Cloud | None = None
@@ -108,8 +109,7 @@ class Stack:
         log_dir = self.state_dir / "logs"
         for name, function in self.template.functions.items():
             environment = worker_environment(
-                function, self.names.environment(name), endpoint=cloud.endpoint, region=REGION,
-                account=ACCOUNT)
+                function, self.names.environment(name), endpoint=cloud.endpoint, region=REGION)
             self.workers[name] = Worker(function, environment, log_dir=log_dir, echo_all=self.echo_all_logs)
         for worker in self.workers.values():
             worker.start()
@@ -123,9 +123,13 @@ class Stack:
 
     def _start_pollers(self, cloud: Cloud) -> None:
         for stream in self.template.stream_mappings:
-            self.pollers.append(StreamPoller(stream, self.workers[stream.function], cloud, self.stopping))
+            worker = self.workers[stream.function]
+            self.pollers.append(StreamPoller(stream, worker, cloud, self.stopping, self.wakeup))
         for queue in self.template.queue_mappings:
-            self.pollers.append(QueuePoller(queue, self.workers[queue.function], cloud, self.stopping))
+            worker = self.workers[queue.function]
+            self.pollers.append(QueuePoller(queue, worker, cloud, self.stopping, self.wakeup))
+        for worker in self.workers.values():
+            worker.on_invoked = self.wakeup
         for poller in self.pollers:
             poller.start()
         if self.template.schedules:
@@ -164,6 +168,7 @@ class Stack:
     def stop(self) -> None:
         """Stop what has been started; safe to call again (e.g. once more after a start was cut short)."""
         self.stopping.set()
+        self.wakeup()
         server, self.server = self.server, None
         if server is not None:
             server.shutdown()

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -86,6 +86,8 @@ class Worker:
         self._log_file: IO[str] | None = None
         self._ready = False
         self._stopping = False
+        # Called after every invocation: what the function wrote is there now (pollers look at once).
+        self.on_invoked: Callable[[], None] | None = None
 
     @property
     def name(self) -> str:
@@ -100,7 +102,8 @@ class Worker:
     def _spawn(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self._log_file is None:
-            self._log_file = self.log_path.open("a", encoding="utf-8", buffering=1)
+            # One log per run of the stack; a restarted worker (after a crash) appends to it.
+            self._log_file = self.log_path.open("w", encoding="utf-8", buffering=1)
         self._answers = queue.Queue()
         process = subprocess.Popen(
             [sys.executable, "-m", "local.runtime", self.function.module, self.function.attribute],
@@ -191,6 +194,13 @@ class Worker:
     # ------------------------------------------------------------------ invocation
     def invoke(self, event: Any, *, timeout: float | None = None) -> Invocation:
         """Run the handler on ``event``; raise InvocationError if it fails as Lambda would report it."""
+        try:
+            return self._invoke(event, timeout)
+        finally:
+            if self.on_invoked is not None:
+                self.on_invoked()
+
+    def _invoke(self, event: Any, timeout: float | None) -> Invocation:
         limit = float(timeout if timeout is not None else self.function.timeout)
         with self._lock:
             if self._stopping:
@@ -222,7 +232,7 @@ class Worker:
                     raise FunctionTimeout(self.name, "Sandbox.Timedout",
                                           f"Task timed out after {limit:.2f} seconds") from None
                 if answer is None:
-                    self._process = None
+                    self._kill()
                     raise InvocationError(self.name, "Runtime.ExitError", "the worker exited during the call")
                 if answer.get("id") == number:
                     break
@@ -235,13 +245,12 @@ class Worker:
 
 
 def worker_environment(
-    function: Function, resolved: Mapping[str, str], *, endpoint: str, region: str, account: str,
+    function: Function, resolved: Mapping[str, str], *, endpoint: str, region: str,
 ) -> dict[str, str]:
     """What the function's process sees: its template environment plus what Lambda and moto need."""
     code_dir = (ROOT / function.code_uri).resolve()
     environment = {
-        # Only what a Lambda environment has: nothing from the developer's shell (no AWS profile
-        # that could reach a real account).
+        # Only what a Lambda environment has, nothing from the developer's shell.
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "TZ": ":UTC",
@@ -253,7 +262,11 @@ def worker_environment(
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
         "_HANDLER": function.handler,
-        "TRELLIS_LOCAL_ACCOUNT": account,
+        # No shared AWS config or credentials files and no instance metadata: a profile in the
+        # developer's ~/.aws must never lead a local function to a real account.
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
         **resolved,
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_DEFAULT_REGION": region,

@@ -166,7 +166,7 @@ def test_worker_environment_is_lambdas_not_the_shell(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("AWS_PROFILE", "production")
     function = template().functions["PartnersApiFunction"]
     environment = worker_environment(function, {"TABLE_NAME": "PartnersTable"}, endpoint="http://127.0.0.1:1",
-                                     region="eu-west-1", account="123456789012")
+                                     region="eu-west-1")
     assert "AWS_PROFILE" not in environment
     assert environment["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1"
     assert environment["PYTHONPATH"].split(":")[0].endswith("/shared")
@@ -347,7 +347,7 @@ def worker(tmp_path: Path) -> Iterator[Worker]:
     function = Function(name="ProbeFunction", handler="probe.handler", code_uri=str(tmp_path / "code"),
                         environment={}, timeout=2, properties={}, memory_size=256)
     environment = worker_environment(function, {"TABLE_NAME": "ProbeTable"}, endpoint="http://127.0.0.1:1",
-                                     region="eu-west-1", account="123456789012")
+                                     region="eu-west-1")
     started = Worker(function, environment, log_dir=tmp_path / "logs")
     started.start()
     yield started
