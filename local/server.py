@@ -7,7 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from local.endpoints import LocalEndpoints
-from local.gateway import ApiGateway, HttpRequest, HttpResponse
+from local.gateway import MAX_BODY_BYTES, ApiGateway, HttpRequest, HttpResponse
 
 log = logging.getLogger("local.server")
 
@@ -43,6 +43,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HttpResponse.message(411, "Length Required"))
             return
         length = int(self.headers.get("content-length") or 0)
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True  # the unread body would be taken for the next request
+            self._send(HttpResponse.message(413, "Request Entity Too Large"))
+            return
         request = HttpRequest(
             method=self.command, target=self.path, headers=list(self.headers.items()),
             body=self.rfile.read(length) if length else b"", source_ip=self.client_address[0],
