@@ -15,6 +15,7 @@ import pytest
 from moto.events.models import EventPattern
 
 from tests.helpers.aws import Stack
+from tests.helpers.dynamodb_calls import recording
 from tests.helpers.events import eventbridge_event, sqs_message, stage_changed
 from tests.helpers.lambda_runtime import ApiClient, FunctionRunner, sqs_event, stream_event
 from tests.helpers.people import BEN, CLEO
@@ -175,3 +176,19 @@ def test_an_event_type_the_consumer_does_not_handle_is_acknowledged(
     result = _consume(aws, consumer, [sqs_message(eventbridge_event(created))])
     assert result == {"batchItemFailures": []}
     assert aws.count("NotificationsTable") == 0
+
+
+def test_an_event_costs_one_transaction_per_recipient_and_a_redelivery_none(deliver: Deliver) -> None:
+    event = stage_changed(assigned=["u-ben", "u-cleo"])
+    # When the event is handled the first time
+    with recording() as first:
+        assert deliver(event).failed == []
+    # Then each recipient's notification (with its unread count) is one transaction,
+    # between taking and completing the idempotency record
+    assert first.on("NotificationsTable") == ["TransactWriteItems", "TransactWriteItems"]
+    assert first.on("IdempotencyTable")[0] == "PutItem"
+    assert first.on("IdempotencyTable")[-1] == "UpdateItem"
+    # When it is delivered again, the notifications table is not touched at all
+    with recording() as again:
+        assert deliver(event).failed == []
+    assert again.on("NotificationsTable") == []
