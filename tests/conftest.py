@@ -58,6 +58,11 @@ _UNSET = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Most requests record no metric of their own; Powertools warns about each such flush.
+    config.addinivalue_line("filterwarnings", "ignore:No application metrics to publish:UserWarning")
+
+
 @pytest.fixture(autouse=True)
 def _in_process_suite(request: pytest.FixtureRequest) -> None:
     """Unit, integration and contract tests get the test environment and the Scan guard.
