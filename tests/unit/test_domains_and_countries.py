@@ -25,10 +25,22 @@ def test_a_website_is_normalised_to_its_domain(website: str, domain: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "website", ["", "localhost", "https://", "http://example..com", "www.", "https://.com"]
+    "website",
+    [
+        "",
+        "localhost",
+        "https://",
+        "http://example..com",
+        "www.",
+        "https://.com",
+        # A host alone does not make a website: these links would run or fetch something else
+        "javascript://example.com/%0aalert(document.cookie)",
+        "ftp://files.example.com",
+        "data://example.com/x",
+    ],
 )
-def test_a_website_without_a_domain_is_refused(website: str) -> None:
-    with pytest.raises(ValueError, match="domain"):
+def test_what_is_not_a_website_with_a_domain_is_refused(website: str) -> None:
+    with pytest.raises(ValueError, match="website"):
         normalise_domain(website)
 
 

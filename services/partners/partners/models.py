@@ -14,6 +14,9 @@ PartnershipType = Literal["referral", "reseller", "implementation", "technology"
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 StageId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,64}$")]
 
+# An https address with a host and no whitespace (shown as an image source).
+HTTPS_URL = r"^https://[^\s/?#]+(?:[/?#]\S*)?$"
+
 # The partner journey (seed 004): the default pipeline of every vendor.
 DEFAULT_STAGES: tuple[str, ...] = (
     "recruitment", "onboarding", "activation", "growth", "retention", "advocacy",
@@ -31,7 +34,7 @@ class PartnershipCreate(BaseModel):
     company_name: str = Field(min_length=1, max_length=200)
     partnership_type: PartnershipType
     website: Annotated[str, Field(max_length=2048), AfterValidator(_website)] | None = None
-    logo_url: Annotated[str, Field(max_length=2048, pattern=r"^https://")] | None = None
+    logo_url: Annotated[str, Field(max_length=2048, pattern=HTTPS_URL)] | None = None
     country: CountryCode | None = None
     assigned_user_ids: list[EntityId] = Field(default_factory=list, max_length=20)
 
