@@ -182,3 +182,16 @@ def test_the_publisher_filter_passes_outbox_inserts_only(mapping: StreamMapping)
     assert not passes(_record("INSERT", partnership))
     assert not passes(_record("MODIFY", outbox))
     assert not passes(_record("REMOVE", outbox))
+
+
+def test_the_idempotency_table_has_the_keys_and_ttl_the_consumers_write(cfn: Template) -> None:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    # The consumers use Powertools' default attribute names (see trellis.consumer)
+    persistence = DynamoDBPersistenceLayer(table_name="IdempotencyTable")
+    consumers = [fn for fn in cfn.functions.values() if "IDEMPOTENCY_TABLE_NAME" in fn.environment]
+    assert consumers
+    for function in consumers:
+        table = cfn.tables[function.environment["IDEMPOTENCY_TABLE_NAME"]["Ref"]]
+        assert table["KeySchema"] == [{"AttributeName": persistence.key_attr, "KeyType": "HASH"}]
+        assert table["TimeToLiveSpecification"] == {"AttributeName": persistence.expiry_attr, "Enabled": True}
