@@ -53,7 +53,8 @@ def main() -> None:
         "Every figure is a ratio or a count measured side by side in this one run; the machine is shared\n"
         "and noisy, so absolute milliseconds mean little from one run to the next.\n\n"
     )
-    RESULTS.write_text(header + "## Cold import of each Lambda handler\n\n" + import_table + "\n\n" + IMPORT_NOTES)
+    section = "## Cold import of each Lambda handler\n\n" + import_table + "\n\n" + IMPORT_NOTES
+    RESULTS.write_text(header + section)
     print(f"\nwritten to {RESULTS}")
 
 

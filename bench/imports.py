@@ -84,7 +84,12 @@ def measure(rounds: int = 9) -> tuple[float, list[ImportResult], list[ImportResu
         ImportResult(name, module, statistics.median(samples[name]), statistics.median(samples[name]) / base)
         for name, (module, _) in probes.items()
     ]
-    return base, [r for r in results if r.function not in FLOORS], [r for r in results if r.function in FLOORS]
+    handlers = [r for r in results if r.function not in FLOORS]
+    return base, handlers, [r for r in results if r.function in FLOORS]
+
+
+def _verdict(result: ImportResult) -> str:
+    return "holds" if result.holds else "MISSES"
 
 
 def table(base_ms: float, results: list[ImportResult], floors: list[ImportResult]) -> str:
@@ -95,7 +100,7 @@ def table(base_ms: float, results: list[ImportResult], floors: list[ImportResult
         "|---|---|---:|---:|---|",
     ]
     lines += [
-        f"| {r.function} | `{r.module}` | {r.median_ms:.0f} | {r.ratio:.2f}× | {'holds' if r.holds else 'MISSES'} |"
+        f"| {r.function} | `{r.module}` | {r.median_ms:.0f} | {r.ratio:.2f}× | {_verdict(r)} |"
         for r in results
     ]
     lines += ["", "| stack floor | modules | median import (ms) | ratio to boto3 |", "|---|---|---:|---:|"]

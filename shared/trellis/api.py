@@ -7,21 +7,28 @@ tenant-tagged logging are decided here once.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from trellis.errors import DomainError, problem
+from trellis.errors import DomainError, UnsupportedMediaType, problem
 from trellis.principal import Principal, principal_from_claims
 from trellis.settings import METRICS_NAMESPACE
 
 PROBLEM_JSON = "application/problem+json"
+
+# Powertools warns on every invocation that records no custom metric (most API calls); that is
+# expected here, and the warning would otherwise be a log line per request in CloudWatch.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 logger = Logger()
 metrics = Metrics(namespace=METRICS_NAMESPACE)
@@ -92,8 +99,29 @@ def make_resolver() -> APIGatewayHttpResolver:
     return app
 
 
-def current_principal(app: APIGatewayHttpResolver) -> Principal:
-    return principal_from_claims(app.current_event.request_context.authorizer.jwt_claim)
+def _unsupported_body(event: dict[str, Any]) -> dict[str, Any] | None:
+    """415 for a body that is not JSON.
+
+    Checked before the resolver: Powertools' validation runs ahead of every middleware and would
+    parse a form-encoded body (curl -d's default) as a form, naming the whole text as a field.
+    """
+    if not event.get("body"):
+        return None
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    content_type = str(headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        return None
+    error = UnsupportedMediaType("send the body as JSON (content-type: application/json)",
+                                 field="content-type")
+    body = problem(error.status, error.title, error.detail, slug=error.slug,
+                   instance=event.get("rawPath"), errors=error.errors)
+    return {"statusCode": error.status, "headers": {"Content-Type": PROBLEM_JSON}, "body": json.dumps(body)}
+
+
+def current_principal(router: BaseRouter) -> Principal:
+    """The caller, from the claims API Gateway's JWT authorizer verified (an HTTP API v2 event)."""
+    event = cast(APIGatewayProxyEventV2, router.current_event)
+    return principal_from_claims(event.request_context.authorizer.jwt_claim)
 
 
 def created(body: Any) -> Response[Any]:
@@ -106,6 +134,6 @@ def lambda_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return app.resolve(event, context)
+        return _unsupported_body(event) or app.resolve(event, context)
 
     return handler

@@ -28,7 +28,7 @@ from trellis.settings import get_settings
 
 logger = Logger()
 
-EventHandler = Callable[[EventEnvelope, Any], None]
+EventHandler = Callable[[EventEnvelope, Any], object]
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
 
 
@@ -78,9 +78,10 @@ class Consumer:
 
     def lambda_handler(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         self.config.register_lambda_context(context)
-        return process_partial_response(
+        response = process_partial_response(
             event=event, record_handler=self.handle_record, processor=self.processor, context=context,
         )
+        return dict(response)
 
 
 def _idempotency_table() -> str:

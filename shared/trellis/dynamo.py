@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -59,6 +59,14 @@ def table_model(service: str) -> type[TableItem]:
 
         entity = DiscriminatorAttribute()
         gsi1 = Gsi1()
+
+        @classmethod
+        def _get_connection(cls) -> TableConnection:
+            # PynamoDB caches a connection (a botocore client) per class; every entity of the
+            # table shares the base's, so a cold start creates one client per table, not per entity.
+            if cls is not ServiceItem:
+                return ServiceItem._get_connection()
+            return super()._get_connection()
 
     ServiceItem.__name__ = ServiceItem.__qualname__ = f"{service.capitalize()}Item"
     return ServiceItem

@@ -39,6 +39,10 @@ class Conflict(DomainError):
     status, title, slug = 409, "Conflict", "conflict"
 
 
+class UnsupportedMediaType(DomainError):
+    status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
+
+
 class ValidationFailed(DomainError):
     status, title, slug = 422, "Validation failed", "validation-failed"
 

@@ -263,6 +263,7 @@ class ApiClient:
         json_body: Any = None,
         body: str | None = None,
         query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
         user: User | None = None,
         claims: Mapping[str, Any] | None = None,
         before: Mapping[str, Callable[[], None]] | None = None,
@@ -285,6 +286,7 @@ class ApiClient:
             claims=claims,
             query={name: str(value) for name, value in (query or {}).items()},
             body=body,
+            headers=headers,
         )
         with recording() as recorder:
             recorder.before.update(before or {})

@@ -134,6 +134,8 @@ def test_of_two_concurrent_stage_changes_the_later_writer_gets_a_conflict(
         ({"stage": "onboarding", "note": "why"}, 422, "note"),
         ({"stage": "onboarding", "expected_version": 0}, 422, "expected_version"),
         ({"stage": "onboarding", "expected_version": "one"}, 422, "expected_version"),
+        ({"stage": "onboarding", "expected_version": "1"}, 422, "expected_version"),
+        ({"stage": "onboarding", "expected_version": True}, 422, "expected_version"),
     ],
     ids=[
         "malformed-json",
@@ -145,6 +147,8 @@ def test_of_two_concurrent_stage_changes_the_later_writer_gets_a_conflict(
         "unknown-field",
         "version-zero",
         "version-not-a-number",
+        "version-as-a-string",
+        "version-as-a-boolean",
     ],
 )
 def test_an_invalid_stage_change_is_refused_naming_the_field_and_writes_nothing(

@@ -92,6 +92,7 @@ def test_each_partnership_gets_its_own_id(new_partnership: Any) -> None:
         ({"partnership_type": "reseller"}, 422, "company_name"),
         ({"company_name": "   ", "partnership_type": "reseller"}, 422, "company_name"),
         ({"company_name": "X" * 201, "partnership_type": "reseller"}, 422, "company_name"),
+        ({"company_name": "Evil\u0000Corp", "partnership_type": "reseller"}, 422, "company_name"),
         ({"company_name": "X"}, 422, "partnership_type"),
         ({"company_name": "X", "partnership_type": "vendor"}, 422, "partnership_type"),
         ({**minimal(), "country": "XX"}, 422, "country"),
@@ -116,6 +117,7 @@ def test_each_partnership_gets_its_own_id(new_partnership: Any) -> None:
         "missing-name",
         "blank-name",
         "long-name",
+        "control-character-in-name",
         "missing-type",
         "unknown-type",
         "unknown-country",
@@ -200,3 +202,26 @@ def test_a_caller_without_a_valid_identity_is_unauthorized(
     response = partners.post("/partnerships", claims=claims, json_body=minimal())
     assert_problem(response, 401)
     assert aws.count(TABLE) == before
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain", "application/merge-patch+json", ""],
+)
+def test_a_body_that_is_not_json_is_unsupported(aws: Stack, partners: ApiClient, content_type: str) -> None:
+    # Given curl -d's default content type (or none at all) on a JSON body
+    before = aws.count(TABLE)
+    response = partners.post(
+        "/partnerships", body='{"company_name": "X", "partnership_type": "reseller"}',
+        headers={"content-type": content_type},
+    )
+    # Then the answer says the body must be JSON, names the header, and nothing is written
+    assert_problem(response, 415, "content-type")
+    assert response.calls.operations == []
+    assert aws.count(TABLE) == before
+
+
+def test_json_with_a_charset_is_accepted(partners: ApiClient) -> None:
+    response = partners.post(
+        "/partnerships", json_body=minimal(), headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert response.status == 201, response.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from trellis.countries import CountryCode
 from trellis.domains import normalise_domain
@@ -31,7 +31,8 @@ def _website(value: str) -> str:
 class PartnershipCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    company_name: str = Field(min_length=1, max_length=200)
+    # Printable text only: names end up in emails, CSV exports and notification titles.
+    company_name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
     partnership_type: PartnershipType
     website: Annotated[str, Field(max_length=2048), AfterValidator(_website)] | None = None
     logo_url: Annotated[str, Field(max_length=2048, pattern=HTTPS_URL)] | None = None
@@ -43,7 +44,7 @@ class StageChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stage: StageId
-    expected_version: int | None = Field(
+    expected_version: StrictInt | None = Field(
         default=None, ge=1, description="Fail with 409 if the partnership moved on",
     )
 

@@ -6,10 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+Side = Literal["vendor", "partner", "both"]
+
 
 class Me(BaseModel):
     user_id: str
     organisation_id: str
     email: str | None
     roles: list[str]
-    side: Literal["vendor", "partner", "both"]
+    side: Side

@@ -54,7 +54,8 @@ class PartnershipItem(PartnersItem, discriminator="Partnership"):  # type: ignor
     country = UnicodeAttribute(null=True)
     stage = UnicodeAttribute()
     stage_changed_at = UTCDateTimeAttribute()
-    assigned_user_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    # Stored as a list of strings; PynamoDB's stubs type `of` as the element's Python type.
+    assigned_user_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
