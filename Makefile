@@ -39,7 +39,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q -m "not e2e"
 
 openapi: $(STAMP)
-	$(BIN)/python -m local.openapi > docs/openapi.json
+	$(BIN)/python -m local.openapi > docs/openapi.json.tmp && mv docs/openapi.json.tmp docs/openapi.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
