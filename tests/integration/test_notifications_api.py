@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers.assertions import assert_problem
 from tests.helpers.aws import Stack
-from tests.helpers.dynamodb_calls import transaction_cancelled
+from tests.helpers.dynamodb_calls import recording, transaction_cancelled
 from tests.helpers.events import stage_changed
 from tests.helpers.lambda_runtime import ApiClient, User
 from tests.helpers.people import ANA, BEN, CLEO, SALLY, YVES
@@ -259,6 +259,22 @@ def test_what_arrives_after_read_all_is_unread(inbox: ApiClient, deliver: Delive
     assert _unread(inbox) == 1
     inbox.post(f"/notifications/{items[0]['id']}/read")
     assert _unread(inbox) == 0
+
+
+def test_read_all_landing_during_a_delivery_leaves_the_new_notification_unread_and_counted(
+    inbox: ApiClient, deliver: Deliver,
+) -> None:
+    # Given Ben marks everything read just while a notification for him is being written
+    with recording() as recorder:
+        recorder.before["TransactWriteItems"] = lambda: inbox.post("/notifications/read-all")
+        delivery = deliver(stage_changed(assigned=["u-ben"], company_name="Racing"))
+    assert delivery.failed == []
+    # Then the first write was refused (its time was not after the read-all) and retried
+    assert [call.operation for call in recorder.calls].count("TransactWriteItems") == 2
+    # And what the list shows agrees with the counter: one unread notification
+    [item] = inbox.get("/notifications").json()["items"]
+    assert (item["title"], item["read"]) == ("Racing moved to onboarding", False)
+    assert _unread(inbox) == 1
 
 
 def test_read_all_touches_only_my_inbox(inbox: ApiClient, deliver: Deliver) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -37,27 +37,43 @@ class NewNotification:
     delivered_at: datetime
 
 
+DELIVERY_ATTEMPTS = 3
+
+
 def add(notice: NewNotification) -> bool:
-    """Store a notification and count it unread, once. False when it was already there."""
+    """Store a notification and count it unread, once. False when it was already there.
+
+    The counter is only incremented if the inbox was not marked all-read at or after the
+    notification's delivery time; otherwise (a mark-all-read landed in between) the notification
+    would show as read while being counted unread, so it is delivered again with a fresh time.
+    """
     pk = inbox_pk(notice.organisation_id, notice.user_id)
-    item = NotificationItem(
-        pk=pk, sk=notification_sk(notice.notification_id), notification_id=notice.notification_id,
-        event_id=notice.event_id, category=notice.category, title=notice.title, body=notice.body,
-        link=notice.link, delivered_at=notice.delivered_at,
-    )
-    try:
-        with transaction(NotificationItem) as write:
-            write.save(item, condition=NotificationItem.pk.does_not_exist())
-            write.update(
-                InboxItem(pk=pk, sk=INBOX_SK),
-                actions=[InboxItem.unread.add(1), InboxItem.entity.set(InboxItem)],
-            )
-    except TransactWriteError as error:
-        reasons = [reason.code for reason in error.cancellation_reasons or [] if reason]
-        if reasons and reasons[0] == "ConditionalCheckFailed":
-            return False
-        raise
-    return True
+    delivered_at = notice.delivered_at
+    for _ in range(DELIVERY_ATTEMPTS):
+        item = NotificationItem(
+            pk=pk, sk=notification_sk(notice.notification_id), notification_id=notice.notification_id,
+            event_id=notice.event_id, category=notice.category, title=notice.title, body=notice.body,
+            link=notice.link, delivered_at=delivered_at,
+        )
+        try:
+            with transaction(NotificationItem) as write:
+                write.save(item, condition=NotificationItem.pk.does_not_exist())
+                write.update(
+                    InboxItem(pk=pk, sk=INBOX_SK),
+                    actions=[InboxItem.unread.add(1), InboxItem.entity.set(InboxItem)],
+                    condition=(InboxItem.read_all_before.does_not_exist()
+                               | (InboxItem.read_all_before < delivered_at)),
+                )
+        except TransactWriteError as error:
+            codes = [reason.code if reason else None for reason in error.cancellation_reasons or []]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return False  # delivered before: the key is derived from the event
+            if codes[1:2] == ["ConditionalCheckFailed"]:
+                delivered_at = max(datetime.now(UTC), delivered_at + timedelta(microseconds=1))
+                continue
+            raise
+        return True
+    raise RuntimeError("the inbox kept being marked read during delivery; the event will be retried")
 
 
 def inbox(organisation_id: str, user_id: str) -> InboxItem | None:
