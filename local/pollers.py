@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -89,7 +90,7 @@ class Wakeup:
             event.set()
 
 
-class Poller(threading.Thread):
+class Poller(threading.Thread, ABC):
     def __init__(self, name: str, worker: Worker, stop: threading.Event, wakeup: Wakeup | None = None):
         super().__init__(name=name, daemon=True)
         self.worker = worker
@@ -113,9 +114,9 @@ class Poller(threading.Thread):
                 # Cleared before the next poll: a wakeup that arrives during it is not lost.
                 self.woken.clear()
 
+    @abstractmethod
     def poll_once(self) -> bool:
         """Do one round; True if there may be more to do at once."""
-        raise NotImplementedError
 
     def _invoke(self, event: dict[str, Any], count: int, source: str) -> Any:
         try:
