@@ -48,7 +48,7 @@ class ImportResult:
 
 
 def _sample(module: str, pythonpath: str) -> float:
-    env = {**os.environ, "PYTHONPATH": pythonpath, "PYTHONDONTWRITEBYTECODE": "0"}
+    env = {**os.environ, "PYTHONPATH": pythonpath}
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, module], env=env, capture_output=True, text=True, check=True,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +23,15 @@ class LocalServer(ThreadingHTTPServer):
         self.gateway = gateway
         self.endpoints = endpoints
         super().__init__((HOST, port), _Handler)
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        # A client that hangs up (curl polling /local/health, a browser tab closed) is not an
+        # error of the stack: keep the console for what is.
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionResetError | BrokenPipeError):
+            log.debug("client %s hung up: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     @property
     def port(self) -> int:
