@@ -7,22 +7,15 @@ from types import MappingProxyType
 from typing import Any
 
 from trellis.errors import ValidationFailed
+from trellis.events import organisations, partners, profiles
 from trellis.events.envelope import EventData, EventEnvelope
-from trellis.events.partners import PartnershipCreated, PartnershipStageChanged
 
-_EXAMPLE_IDS = {"partnership_id": "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00", "user_id": "u-manager"}
+# One module per area; each lists an example of every event it defines.
+_MODULES = (partners, organisations, profiles)
 
-EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType({
-    PartnershipCreated: PartnershipCreated(
-        partnership_id=_EXAMPLE_IDS["partnership_id"], company_name="Northwind Consulting",
-        partnership_type="reseller", stage="recruitment", country="DE", website_domain="northwind.example",
-        assigned_user_ids=[_EXAMPLE_IDS["user_id"]],
-    ),
-    PartnershipStageChanged: PartnershipStageChanged(
-        partnership_id=_EXAMPLE_IDS["partnership_id"], company_name="Northwind Consulting",
-        from_stage="recruitment", to_stage="onboarding", assigned_user_ids=[_EXAMPLE_IDS["user_id"]],
-    ),
-})
+EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType(
+    {type(example): example for module in _MODULES for example in module.EXAMPLES},
+)
 
 CATALOGUE: Mapping[str, type[EventData]] = MappingProxyType({model.event_type: model for model in EXAMPLES})
 

@@ -1,4 +1,4 @@
-"""Events the partners service publishes (source ``trellis.partners``)."""
+"""Partnership events of the partners service (source ``trellis.partners``)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,18 @@ class PartnershipStageChanged(EventData):
     from_stage: str
     to_stage: str
     assigned_user_ids: list[str] = Field(default_factory=list)
+
+
+_PARTNERSHIP_ID = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
+
+EXAMPLES: tuple[EventData, ...] = (
+    PartnershipCreated(
+        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", partnership_type="reseller",
+        stage="recruitment", country="DE", website_domain="northwind.example",
+        assigned_user_ids=["u-manager"],
+    ),
+    PartnershipStageChanged(
+        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", from_stage="recruitment",
+        to_stage="onboarding", assigned_user_ids=["u-manager"],
+    ),
+)

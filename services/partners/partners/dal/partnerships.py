@@ -9,7 +9,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from partners.dal.tables import ActivityItem, Outbox, PartnershipItem, PartnersItem, UserItem
+from partners.dal.tables import ActivityItem, Outbox, PartnerLinkItem, PartnershipItem, PartnersItem, UserItem
 from trellis.dynamo import transaction
 from trellis.errors import Conflict
 from trellis.events import EventEnvelope
@@ -50,7 +50,8 @@ def new_partnership_item(organisation_id: str, partnership_id: str, **attributes
     )
 
 
-def _activity_item(organisation_id: str, partnership_id: str, activity: Activity) -> ActivityItem:
+def activity_item(organisation_id: str, partnership_id: str, activity: Activity) -> ActivityItem:
+    """An activity entry, to be written in the same transaction as the change it records."""
     activity_id = time_ordered_id()
     return ActivityItem(
         pk=partnership_pk(organisation_id, partnership_id),
@@ -81,7 +82,7 @@ def save_with_event(
         with transaction(PartnershipItem) as write:
             # save() adds the version check: a concurrent writer makes the whole transaction fail.
             write.save(item, condition=condition)
-            write.save(_activity_item(item.organisation_id, item.partnership_id, activity))
+            write.save(activity_item(item.organisation_id, item.partnership_id, activity))
             write.save(outbox_item(Outbox, envelope))
     except TransactWriteError as error:
         reasons = {reason.code for reason in error.cancellation_reasons or [] if reason}
@@ -113,6 +114,7 @@ def activity_page(
     first_page = start is None
     result = PartnersItem.query(
         partnership_pk(organisation_id, partnership_id),
+        PartnersItem.sk <= PARTNERSHIP_SK,
         scan_index_forward=False,
         limit=limit + (1 if first_page else 0),
         last_evaluated_key=start,
@@ -131,3 +133,30 @@ def existing_user_ids(organisation_id: str, user_ids: Iterable[str]) -> set[str]
     if not keys:
         return set()
     return {item.user_id for item in UserItem.batch_get(keys) if isinstance(item, UserItem)}
+
+
+def partner_link_pk(partner_organisation_id: str) -> str:
+    return org_key(partner_organisation_id, "AS_PARTNER")
+
+
+def partner_link_item(
+    item: PartnershipItem, partner_organisation_id: str, linked_at: datetime,
+) -> PartnerLinkItem:
+    """The link to write when a partner joins (same transaction as ``item.partner_organisation_id``)."""
+    return PartnerLinkItem(
+        pk=partner_link_pk(partner_organisation_id), sk=f"PARTNERSHIP#{item.partnership_id}#",
+        partner_organisation_id=partner_organisation_id, vendor_organisation_id=item.organisation_id,
+        partnership_id=item.partnership_id, linked_at=linked_at,
+    )
+
+
+def get_for_partner(partner_organisation_id: str, partnership_id: str) -> PartnershipItem | None:
+    """The partnership as seen from the partner's side: only if the partner's organisation is party to it."""
+    try:
+        link = PartnerLinkItem.get(partner_link_pk(partner_organisation_id), f"PARTNERSHIP#{partnership_id}#")
+    except PartnerLinkItem.DoesNotExist:
+        return None
+    item = get(link.vendor_organisation_id, partnership_id)
+    if item is None or item.partner_organisation_id != partner_organisation_id:
+        return None
+    return item

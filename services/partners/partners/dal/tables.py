@@ -6,9 +6,15 @@
 | User         | ORG#<org>#                  | USER#<user>#    |                         |                |
 | Partnership  | ORG#<org>#PARTNERSHIP#<id># | PARTNERSHIP#    | ORG#<org>#PARTNERSHIPS# | <created>#<id> |
 | Activity     | ORG#<org>#PARTNERSHIP#<id># | ACTIVITY#<tid># |                         |                |
+| PartnerLink  | ORG#<partner>#AS_PARTNER#   | PARTNERSHIP#<id>#|                        |                |
 | Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
+
+Items that belong to one partnership live in its collection (pk ``ORG#<org>#PARTNERSHIP#<id>#``)
+with sort keys that sort AFTER ``PARTNERSHIP#`` (e.g. ``PROFILE#ICP#``), so the descending activity
+query (``sk <= PARTNERSHIP#``) meets the partnership first and then only ``ACTIVITY#`` items.
+Every entity class is defined in this module, so that a polymorphic query can always read it.
 """
 
 from __future__ import annotations
@@ -58,6 +64,10 @@ class PartnershipItem(PartnersItem, discriminator="Partnership"):  # type: ignor
     assigned_user_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # Archived partnerships are read-only (writes answer 409) until restored.
+    archived_at = UTCDateTimeAttribute(null=True)
+    # The partner's own organisation, once its invitation was accepted (None before).
+    partner_organisation_id = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -68,3 +78,17 @@ class ActivityItem(PartnersItem, discriminator="Activity"):  # type: ignore[vali
     actor_user_id = UnicodeAttribute(null=True)
     occurred_at = UTCDateTimeAttribute()
     details: MapAttribute[str, str | None] = MapAttribute(default=dict)
+
+
+class PartnerLinkItem(PartnersItem, discriminator="PartnerLink"):  # type: ignore[valid-type,misc,call-arg]
+    """A partner organisation's pointer to a partnership it is party to (in a vendor's program)."""
+
+    partner_organisation_id = UnicodeAttribute()
+    vendor_organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    linked_at = UTCDateTimeAttribute()
+
+
+# ---------------------------------------------------------------- organisations, people, invitations
+
+# ---------------------------------------------------------------- ICP and custom fields

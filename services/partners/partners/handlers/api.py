@@ -5,5 +5,7 @@ from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
 app.include_router(partnerships.router)
+# routers: organisations, people, invitations
+# routers: ICP and custom fields
 
 handler = lambda_handler(app)

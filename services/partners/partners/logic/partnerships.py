@@ -76,6 +76,17 @@ def create_partnership(principal: Principal, request: PartnershipCreate) -> Part
     return _view(item)
 
 
+def writable_partnership(principal: Principal, partnership_id: str) -> PartnershipItem:
+    """The partnership a vendor writer may change: 404 if not theirs, 409 while archived."""
+    principal.require_any(VENDOR_WRITERS)
+    item = dal.get(principal.organisation_id, partnership_id)
+    if item is None:
+        raise NotFound("no such partnership")
+    if item.archived_at is not None:
+        raise Conflict("the partnership is archived; restore it before changing it")
+    return item
+
+
 def get_partnership(principal: Principal, partnership_id: str) -> Partnership:
     principal.require_any(VENDOR_ROLES)
     item = dal.get(principal.organisation_id, partnership_id)
@@ -96,13 +107,11 @@ def list_partnerships(principal: Principal, *, limit: int, cursor: str | None) -
 
 
 def change_stage(principal: Principal, partnership_id: str, request: StageChange) -> Partnership:
-    principal.require_any(VENDOR_WRITERS)
     if request.stage not in DEFAULT_STAGES:
+        principal.require_any(VENDOR_WRITERS)
         raise ValidationFailed(f"unknown stage; the pipeline is {', '.join(DEFAULT_STAGES)}", field="stage")
     org = principal.organisation_id
-    item = dal.get(org, partnership_id)
-    if item is None:
-        raise NotFound("no such partnership")
+    item = writable_partnership(principal, partnership_id)
     if request.expected_version is not None and request.expected_version != item.version:
         raise Conflict(f"the partnership is at version {item.version}, not {request.expected_version}")
     if item.stage == request.stage:
