@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from trellis.countries import CountryCode
 from trellis.domains import normalise_domain
+from trellis.events.profiles import FieldType, FieldValue, FieldVisibility, Icp
+from trellis.industries import INDUSTRIES, IndustryCode
 
 PartnershipType = Literal["referral", "reseller", "implementation", "technology", "distributor"]
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -72,3 +74,211 @@ class ActivityEntry(BaseModel):
     actor_user_id: str | None = None
     occurred_at: datetime
     details: dict[str, str | None] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- ICP and custom fields
+
+# Printable text only: ICP terms and field labels end up in emails, exports and lead matching.
+PRINTABLE_TEXT = r"^[^\x00-\x1f\x7f]+$"
+MAX_ICP_COUNTRIES = 250
+MAX_ICP_SUB_CATEGORIES = 50
+MAX_ICP_KEYWORDS = 100
+MAX_ICP_CUSTOM = 20
+MAX_ICP_TERM_LENGTH = 100
+MAX_EMPLOYEES = 10_000_000
+
+
+def _icp_term(value: str) -> str:
+    # Matched against leads: one spelling per term (trimmed, single spaces, case-folded).
+    term = " ".join(value.split()).casefold()
+    if not term:
+        raise ValueError("must not be blank")
+    if len(term) > MAX_ICP_TERM_LENGTH:
+        raise ValueError(f"must be at most {MAX_ICP_TERM_LENGTH} characters")
+    return term
+
+
+def _distinct[T](values: list[T]) -> list[T]:
+    return list(dict.fromkeys(values))
+
+
+def _sorted_distinct(values: list[str]) -> list[str]:
+    return sorted(set(values))
+
+
+IcpTerm = Annotated[
+    str, Field(max_length=4 * MAX_ICP_TERM_LENGTH, pattern=PRINTABLE_TEXT), AfterValidator(_icp_term),
+]
+
+
+class IcpCompanySize(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_employees: int | None = Field(default=None, strict=True, ge=0, le=MAX_EMPLOYEES)
+    max_employees: int | None = Field(default=None, strict=True, ge=0, le=MAX_EMPLOYEES)
+
+
+def _size_range(size: IcpCompanySize) -> IcpCompanySize:
+    if size.min_employees is not None and size.max_employees is not None and (
+        size.min_employees > size.max_employees
+    ):
+        raise ValueError("min_employees must not be greater than max_employees")
+    return size
+
+
+class IcpCriterionInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    label: str = Field(min_length=1, max_length=100, pattern=PRINTABLE_TEXT)
+    value: str = Field(min_length=1, max_length=500, pattern=PRINTABLE_TEXT)
+
+
+def _distinct_labels(criteria: list[IcpCriterionInput]) -> list[IcpCriterionInput]:
+    labels = [criterion.label.casefold() for criterion in criteria]
+    if len(set(labels)) != len(labels):
+        raise ValueError("each custom criterion needs its own label")
+    return criteria
+
+
+class IcpUpdate(BaseModel):
+    """The whole ICP (the Save of the ICP tab): whatever is left out is cleared."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    countries: Annotated[list[CountryCode], Field(max_length=MAX_ICP_COUNTRIES),
+                         AfterValidator(_sorted_distinct)] = Field(default_factory=list)
+    industries: Annotated[list[IndustryCode], Field(max_length=len(INDUSTRIES)),
+                          AfterValidator(_sorted_distinct)] = Field(default_factory=list)
+    company_size: Annotated[IcpCompanySize, AfterValidator(_size_range)] = Field(
+        default_factory=IcpCompanySize,
+    )
+    sub_categories: Annotated[list[IcpTerm], Field(max_length=MAX_ICP_SUB_CATEGORIES),
+                              AfterValidator(_distinct)] = Field(default_factory=list)
+    keywords: Annotated[list[IcpTerm], Field(max_length=MAX_ICP_KEYWORDS),
+                        AfterValidator(_distinct)] = Field(default_factory=list)
+    custom: Annotated[list[IcpCriterionInput], Field(max_length=MAX_ICP_CUSTOM),
+                      AfterValidator(_distinct_labels)] = Field(default_factory=list)
+    expected_version: int | None = Field(
+        default=None, strict=True, ge=0,
+        description="Fail with 409 if the ICP moved on (0: expect that none was saved yet)",
+    )
+
+
+class PartnershipIcp(Icp):
+    partnership_id: str
+    version: int = Field(description="0 until the ICP is first saved")
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
+MAX_CUSTOM_FIELDS = 100
+MAX_FIELD_OPTIONS = 100
+FieldKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+FieldLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100,
+                                              pattern=PRINTABLE_TEXT)]
+FieldHelpText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500,
+                                                 pattern=PRINTABLE_TEXT)]
+
+
+def _distinct_options(options: list[str]) -> list[str]:
+    if len(set(options)) != len(options):
+        raise ValueError("options must be unique")
+    return options
+
+
+FieldOptions = Annotated[
+    list[FieldLabel], Field(max_length=MAX_FIELD_OPTIONS), AfterValidator(_distinct_options),
+]
+
+
+class CustomFieldCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: FieldKey = Field(description="Unique in the organisation; a slug: a-z, 0-9 and _")
+    label: FieldLabel
+    type: FieldType
+    required: bool = Field(default=False, strict=True)
+    visibility: FieldVisibility = Field(
+        default="standard",
+        description="shared: the partner sees and edits it; standard: never shown to them",
+    )
+    options: FieldOptions = Field(default_factory=list, description="The choices of a select (only)")
+    help_text: FieldHelpText | None = None
+
+
+class CustomFieldUpdate(BaseModel):
+    """A field's new label, rules and options. Its key and type never change: define a new field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: FieldLabel
+    required: bool = Field(default=False, strict=True)
+    visibility: FieldVisibility = "standard"
+    options: FieldOptions = Field(default_factory=list)
+    help_text: FieldHelpText | None = None
+    expected_version: int | None = Field(default=None, strict=True, ge=1)
+
+
+class CustomField(BaseModel):
+    id: str
+    key: str
+    label: str
+    type: FieldType
+    required: bool
+    visibility: FieldVisibility
+    options: list[str]
+    help_text: str | None = None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class FieldValuesUpdate(BaseModel):
+    """Values by field key; keys left out keep their value, ``null`` clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: dict[str, Any] = Field(max_length=MAX_CUSTOM_FIELDS)
+    expected_version: int | None = Field(default=None, strict=True, ge=0)
+
+
+class PartnerFieldValuesUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    values: dict[str, Any] = Field(max_length=MAX_CUSTOM_FIELDS)
+
+
+class CustomFieldValue(BaseModel):
+    field_id: str
+    key: str
+    label: str
+    type: FieldType
+    required: bool
+    visibility: FieldVisibility
+    options: list[str]
+    help_text: str | None = None
+    value: FieldValue = None
+
+
+class PartnershipCustomFields(BaseModel):
+    partnership_id: str
+    version: int = Field(description="0 until a value is first saved")
+    updated_at: datetime | None = None
+    fields: list[CustomFieldValue]
+
+
+class PartnerCustomFieldValue(BaseModel):
+    """A shared field as the partner sees it (standard fields are never listed to them)."""
+
+    key: str
+    label: str
+    type: FieldType
+    required: bool
+    options: list[str]
+    help_text: str | None = None
+    value: FieldValue = None
+
+
+class PartnerPartnershipCustomFields(BaseModel):
+    partnership_id: str
+    fields: list[PartnerCustomFieldValue]

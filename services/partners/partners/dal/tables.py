@@ -7,9 +7,14 @@
 | Partnership  | ORG#<org>#PARTNERSHIP#<id># | PARTNERSHIP#    | ORG#<org>#PARTNERSHIPS# | <created>#<id> |
 | Activity     | ORG#<org>#PARTNERSHIP#<id># | ACTIVITY#<tid># |                         |                |
 | PartnerLink  | ORG#<partner>#AS_PARTNER#   | PARTNERSHIP#<id>#|                        |                |
+| Icp          | ORG#<org>#PARTNERSHIP#<id># | PROFILE#ICP#    |                         |                |
+| FieldValues  | ORG#<org>#PARTNERSHIP#<id># | PROFILE#FIELDS# |                         |                |
+| CustomField  | ORG#<org>#CUSTOM_FIELDS#    | FIELD#<fid>#    |                         |                |
+| FieldKey     | ORG#<org>#CUSTOM_FIELDS#    | KEY#<key>#      |                         |                |
 | Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
+(``<fid>``: a custom field's time-ordered id; ``<key>``: its slug, claimed once per organisation.)
 
 Items that belong to one partnership live in its collection (pk ``ORG#<org>#PARTNERSHIP#<id>#``)
 with sort keys that sort AFTER ``PARTNERSHIP#`` (e.g. ``PROFILE#ICP#``), so the descending activity
@@ -20,8 +25,10 @@ Every entity class is defined in this module, so that a polymorphic query can al
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -92,3 +99,64 @@ class PartnerLinkItem(PartnersItem, discriminator="PartnerLink"):  # type: ignor
 # ---------------------------------------------------------------- organisations, people, invitations
 
 # ---------------------------------------------------------------- ICP and custom fields
+
+
+class IcpCriterionAttribute(MapAttribute[str, str]):
+    label = UnicodeAttribute()
+    value = UnicodeAttribute()
+
+
+class IcpItem(PartnersItem, discriminator="Icp"):  # type: ignore[valid-type,misc,call-arg]
+    """A partnership's Ideal Customer Profile, saved as a whole (one item, one version)."""
+
+    organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    countries = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    industries = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    min_employees = NumberAttribute(null=True)
+    max_employees = NumberAttribute(null=True)
+    sub_categories = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    keywords = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    custom = ListAttribute[IcpCriterionAttribute](of=IcpCriterionAttribute, default=list)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class CustomFieldItem(PartnersItem, discriminator="CustomField"):  # type: ignore[valid-type,misc,call-arg]
+    """A custom field definition of a vendor organisation (its type and key never change)."""
+
+    organisation_id = UnicodeAttribute()
+    field_id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    label = UnicodeAttribute()
+    field_type = UnicodeAttribute()
+    required = BooleanAttribute(default=False)
+    visibility = UnicodeAttribute()
+    options = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    help_text = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class CustomFieldKeyItem(PartnersItem, discriminator="FieldKey"):  # type: ignore[valid-type,misc,call-arg]
+    """Claims a field key within its organisation: written with the field, on condition it is new."""
+
+    field_id = UnicodeAttribute()
+
+
+class FieldValuesItem(PartnersItem, discriminator="FieldValues"):  # type: ignore[valid-type,misc,call-arg]
+    """A partnership's custom-field values, by field id (not key: a re-defined key starts empty).
+
+    Values of removed fields stay until the next save of the partnership's values drops them;
+    nothing shows them, since only defined fields are read out.
+    """
+
+    organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    # field id → str (text, date, single choice) | number | list of str (multi choice)
+    values: MapAttribute[str, object] = MapAttribute(default=dict)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
