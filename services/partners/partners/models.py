@@ -11,6 +11,7 @@ from trellis.countries import CountryCode
 from trellis.domains import normalise_domain
 from trellis.events.profiles import FieldType, FieldValue, FieldVisibility, Icp
 from trellis.industries import INDUSTRIES, IndustryCode
+from trellis.principal import Role
 
 PartnershipType = Literal["referral", "reseller", "implementation", "technology", "distributor"]
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -282,3 +283,116 @@ class PartnerCustomFieldValue(BaseModel):
 class PartnerPartnershipCustomFields(BaseModel):
     partnership_id: str
     fields: list[PartnerCustomFieldValue]
+
+
+# ---------------------------------------------------------------- organisations, people, invitations
+
+# Deliberately plain: one @, no whitespace or control characters, a dot in the domain. Whether the
+# address exists is proven by the person accepting from it, not by a regex.
+EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f.]+(?:\.[^@\s\x00-\x1f\x7f.]+)+$"
+Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL)]
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
+InvitationKind = Literal["teammate", "partner"]
+INVITATION_DAYS = 7  # how long an invitation (and a resent one) stays valid by default
+InvitationStatus = Literal["pending", "accepted", "revoked", "expired"]
+
+
+def _distinct_roles(roles: list[Role]) -> list[Role]:
+    return list(dict.fromkeys(roles))
+
+
+Roles = Annotated[list[Role], Field(min_length=1, max_length=8), AfterValidator(_distinct_roles)]
+
+
+class OrganisationProfile(BaseModel):
+    id: str
+    name: str
+    created_at: datetime
+
+
+class OrganisationUser(BaseModel):
+    id: str
+    email: str
+    name: str
+    roles: list[str]
+
+
+class RolesChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    roles: Roles
+
+
+class TeammateInvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    roles: Roles
+    name: PersonName | None = None
+    expires_in_days: StrictInt = Field(default=INVITATION_DAYS, ge=1, le=30)
+
+
+class PartnerInvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    name: PersonName | None = None
+    roles: Annotated[list[Role], Field(max_length=8), AfterValidator(_distinct_roles)] = Field(
+        default_factory=list,
+        description="Partner roles for someone joining a partner organisation that already exists "
+        "(default: sales). The first person of a new partner organisation is always its partner_admin.",
+    )
+    expires_in_days: StrictInt = Field(default=INVITATION_DAYS, ge=1, le=30)
+
+
+class InvitationAccept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+    name: PersonName
+
+
+class Invitation(BaseModel):
+    id: str
+    kind: InvitationKind
+    email: str
+    name: str | None = None
+    roles: list[str]
+    partnership_id: str | None = None
+    status: InvitationStatus
+    expires_at: datetime
+    created_at: datetime
+    invited_by_user_id: str
+    accepted_user_id: str | None = None
+    token: str | None = Field(
+        default=None, description="The one-time accept token: only in the answer that created or renewed it",
+    )
+
+
+class Membership(BaseModel):
+    """What accepting an invitation made: the new user and the organisation they belong to."""
+
+    user_id: str
+    organisation_id: str
+    organisation_created: bool
+    roles: list[str]
+    partnership_id: str | None = None
+
+
+class PartnerPartnership(BaseModel):
+    """A partnership as its partner sees it: the vendor's program, never its private fields."""
+
+    id: str
+    vendor_organisation_id: str
+    vendor_name: str
+    company_name: str
+    partnership_type: str
+    stage: str
+    stage_changed_at: datetime
+    country: str | None = None
+    website: str | None = None
+    logo_url: str | None = None
+    archived: bool

@@ -3,10 +3,11 @@
 | entity       | pk                          | sk              | gsi1pk                  | gsi1sk         |
 |--------------|-----------------------------|-----------------|-------------------------|----------------|
 | Organisation | ORG#<org>#                  | PROFILE#        |                         |                |
-| User         | ORG#<org>#                  | USER#<user>#    |                         |                |
+| User         | ORG#<org>#                  | USER#<user>#    | ORG#<org>#USER_EMAIL#<eh>#  | USER#<user>#  |
 | Partnership  | ORG#<org>#PARTNERSHIP#<id># | PARTNERSHIP#    | ORG#<org>#PARTNERSHIPS# | <created>#<id> |
 | Activity     | ORG#<org>#PARTNERSHIP#<id># | ACTIVITY#<tid># |                         |                |
 | PartnerLink  | ORG#<partner>#AS_PARTNER#   | PARTNERSHIP#<id>#|                        |                |
+| Invitation   | ORG#<org>#INVITATIONS#      | TEAM#<inv># ¹   | ORG#<org>#INVITATION_TOKEN#<th># ² | TOKEN#
 | Icp          | ORG#<org>#PARTNERSHIP#<id># | PROFILE#ICP#    |                         |                |
 | FieldValues  | ORG#<org>#PARTNERSHIP#<id># | PROFILE#FIELDS# |                         |                |
 | CustomField  | ORG#<org>#CUSTOM_FIELDS#    | FIELD#<fid>#    |                         |                |
@@ -14,6 +15,10 @@
 | Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
+(``<eh>``: SHA-256 of the lower-cased email: a user is found by email within their organisation.)
+(¹ ``PARTNERSHIP#<id>#INVITATION#<inv>#`` for a partner invitation; ``<inv>``: a time-ordered id.)
+(² only while pending; ``<th>``: SHA-256 of the one-time token. The token starts with the inviting
+organisation's id, so the public accept route derives this tenant-first key from the token alone.)
 (``<fid>``: a custom field's time-ordered id; ``<key>``: its slug, claimed once per organisation.)
 
 Items that belong to one partnership live in its collection (pk ``ORG#<org>#PARTNERSHIP#<id>#``)
@@ -97,6 +102,32 @@ class PartnerLinkItem(PartnersItem, discriminator="PartnerLink"):  # type: ignor
 
 
 # ---------------------------------------------------------------- organisations, people, invitations
+
+
+class InvitationItem(PartnersItem, discriminator="Invitation"):  # type: ignore[valid-type,misc,call-arg]
+    """An invitation to join an organisation (teammate) or a vendor's partner portal (partner).
+
+    Only the SHA-256 hash of the one-time token is stored (as ``token_hash`` and in ``gsi1pk``).
+    """
+
+    organisation_id = UnicodeAttribute()  # the inviting organisation (the vendor for partner invitations)
+    organisation_name = UnicodeAttribute()  # as it was when invited: what a resent email says
+    invitation_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # "teammate" | "partner"
+    email = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    roles = UnicodeSetAttribute(null=True)  # empty for a partner invitation that leaves roles to the default
+    partnership_id = UnicodeAttribute(null=True)
+    company_name = UnicodeAttribute(null=True)  # the partnership's partner company
+    status = UnicodeAttribute()  # "pending" | "accepted" | "revoked" (expiry is read from expires_at)
+    token_hash = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    invited_by_user_id = UnicodeAttribute()
+    accepted_user_id = UnicodeAttribute(null=True)
+    accepted_organisation_id = UnicodeAttribute(null=True)
+    version = VersionAttribute()
 
 # ---------------------------------------------------------------- ICP and custom fields
 

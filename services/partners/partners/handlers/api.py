@@ -1,6 +1,6 @@
 """Lambda entry point of the partners API (one function, one resolver, routers per area)."""
 
-from partners.handlers import partnerships
+from partners.handlers import invitations, organisations, partner_view, partnerships
 from partners.handlers.custom_fields import router as custom_fields_router
 from partners.handlers.icp import router as icp_router
 from trellis.api import lambda_handler, make_resolver
@@ -8,6 +8,9 @@ from trellis.api import lambda_handler, make_resolver
 app = make_resolver()
 app.include_router(partnerships.router)
 # routers: organisations, people, invitations
+app.include_router(organisations.router)
+app.include_router(invitations.router)
+app.include_router(partner_view.router)
 # routers: ICP and custom fields
 app.include_router(icp_router)
 app.include_router(custom_fields_router)
