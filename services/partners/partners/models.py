@@ -396,3 +396,56 @@ class PartnerPartnership(BaseModel):
     website: str | None = None
     logo_url: str | None = None
     archived: bool
+
+
+# ---------------------------------------------------------------- distributor network
+
+
+class DistributorModuleUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(strict=True, description="Switch the distributor module on or off")
+
+
+class DistributorModule(BaseModel):
+    enabled: bool
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    version: int = Field(description="0 until the setting is first saved")
+
+
+class ResellerAssignmentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reseller_id: EntityId = Field(description="The reseller's partnership (not the distributor itself)")
+
+
+class ResellerAssignment(BaseModel):
+    distributor_id: str
+    reseller_id: str
+    assigned_at: datetime
+    chain: list[str] = Field(description="The distributor and those above it, nearest first")
+
+
+class NetworkPartnership(BaseModel):
+    """A reseller or distributor in the vendor's view of its network."""
+
+    id: str
+    company_name: str
+    partnership_type: PartnershipType
+    stage: str
+    country: str | None = None
+    archived: bool
+    assigned_at: datetime
+    assigned_by: str | None = None
+
+
+class DistributorReseller(BaseModel):
+    """A reseller as its distributor sees it: who they are, never the vendor's private fields."""
+
+    id: str
+    company_name: str
+    partnership_type: str
+    stage: str
+    country: str | None = None
+    assigned_at: datetime

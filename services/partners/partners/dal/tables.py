@@ -12,6 +12,12 @@
 | FieldValues  | ORG#<org>#PARTNERSHIP#<id># | PROFILE#FIELDS# |                         |                |
 | CustomField  | ORG#<org>#CUSTOM_FIELDS#    | FIELD#<fid>#    |                         |                |
 | FieldKey     | ORG#<org>#CUSTOM_FIELDS#    | KEY#<key>#      |                         |                |
+| NetworkModule| ORG#<org>#MODULES#          | DISTRIBUTOR#    |                         |                |
+| NetworkNode  | ORG#<org>#PARTNERSHIP#<id># | ZNETWORK#NODE#  |                         |                |
+| ResellerLink | ORG#<org>#PARTNERSHIP#<d>#  | ZNETWORK#RESELLER#<r># ³ |                |                |
+| PastDistributor | ORG#<org>#PARTNERSHIP#<r># | ZNETWORK#PAST#<removed>#<d># |          |                |
+| CommissionPlan | ORG#<org>#PARTNERSHIP#<id># | PROFILE#COMMISSION# |                     |                |
+| CommissionDefault | ORG#<org>#COMMISSION_DEFAULTS# | TIER#<tier># |                   |                |
 | Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
@@ -20,6 +26,8 @@
 (² only while pending; ``<th>``: SHA-256 of the one-time token. The token starts with the inviting
 organisation's id, so the public accept route derives this tenant-first key from the token alone.)
 (``<fid>``: a custom field's time-ordered id; ``<key>``: its slug, claimed once per organisation.)
+(³ ``<d>``/``<r>``: the distributor's / reseller's partnership id; ``<removed>``: when the
+assignment ended, ISO 8601. ``ZNETWORK#`` is named to sort after ``PARTNERSHIP#``.)
 
 Items that belong to one partnership live in its collection (pk ``ORG#<org>#PARTNERSHIP#<id>#``)
 with sort keys that sort AFTER ``PARTNERSHIP#`` (e.g. ``PROFILE#ICP#``), so the descending activity
@@ -191,3 +199,63 @@ class FieldValuesItem(PartnersItem, discriminator="FieldValues"):  # type: ignor
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
+
+
+# ---------------------------------------------------------------- distributor network
+
+
+class DistributorModuleItem(PartnersItem, discriminator="NetworkModule"):  # type: ignore[valid-type,misc,call-arg]
+    """The vendor's distributor module switch (absent: off). Switching never touches assignments."""
+
+    organisation_id = UnicodeAttribute()
+    enabled = BooleanAttribute()
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class UpstreamAttribute(MapAttribute[str, object]):
+    """One distributor a partnership is currently assigned under."""
+
+    distributor_id = UnicodeAttribute()
+    assigned_at = UTCDateTimeAttribute()
+    assigned_by = UnicodeAttribute(null=True)
+
+
+class NetworkNodeItem(PartnersItem, discriminator="NetworkNode"):  # type: ignore[valid-type,misc,call-arg]
+    """A partnership's place in the distributor network (absent: not in it).
+
+    ``distributors``: whom it is assigned under now (at most a few, so one item holds them and a
+    walk up the network reads one item per partnership). ``height``: at least one more than the
+    height of each of its resellers (0 without resellers); bounded, so no chain grows deeper than
+    the network allows and every walk up ends. ``reseller_count``: its current resellers.
+    """
+
+    organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    distributors = ListAttribute[UpstreamAttribute](of=UpstreamAttribute, default=list)
+    height = NumberAttribute(default=0)
+    reseller_count = NumberAttribute(default=0)
+    version = VersionAttribute()
+
+
+class ResellerLinkItem(PartnersItem, discriminator="ResellerLink"):  # type: ignore[valid-type,misc,call-arg]
+    """A reseller currently assigned to a distributor, in the distributor's collection (its list)."""
+
+    organisation_id = UnicodeAttribute()
+    distributor_id = UnicodeAttribute()
+    reseller_id = UnicodeAttribute()
+    assigned_at = UTCDateTimeAttribute()
+    assigned_by = UnicodeAttribute(null=True)
+
+
+class PastDistributorItem(PartnersItem, discriminator="PastDistributor"):  # type: ignore[valid-type,misc,call-arg]
+    """An ended assignment, in the reseller's collection: who its distributor was, and when."""
+
+    organisation_id = UnicodeAttribute()
+    distributor_id = UnicodeAttribute()
+    reseller_id = UnicodeAttribute()
+    assigned_at = UTCDateTimeAttribute()
+    assigned_by = UnicodeAttribute(null=True)
+    removed_at = UTCDateTimeAttribute()
+    removed_by = UnicodeAttribute(null=True)

@@ -3,6 +3,7 @@
 from partners.handlers import invitations, organisations, partner_view, partnerships
 from partners.handlers.custom_fields import router as custom_fields_router
 from partners.handlers.icp import router as icp_router
+from partners.handlers.network import router as network_router
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -14,5 +15,7 @@ app.include_router(partner_view.router)
 # routers: ICP and custom fields
 app.include_router(icp_router)
 app.include_router(custom_fields_router)
+# routers: distributor network
+app.include_router(network_router)
 
 handler = lambda_handler(app)
