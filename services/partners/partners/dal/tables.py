@@ -16,8 +16,6 @@
 | NetworkNode  | ORG#<org>#PARTNERSHIP#<id># | ZNETWORK#NODE#  |                         |                |
 | ResellerLink | ORG#<org>#PARTNERSHIP#<d>#  | ZNETWORK#RESELLER#<r># ³ |                |                |
 | PastDistributor | ORG#<org>#PARTNERSHIP#<r># | ZNETWORK#PAST#<removed>#<d># |          |                |
-| CommissionPlan | ORG#<org>#PARTNERSHIP#<id># | PROFILE#COMMISSION# |                     |                |
-| CommissionDefault | ORG#<org>#COMMISSION_DEFAULTS# | TIER#<tier># |                   |                |
 | Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
