@@ -4,8 +4,8 @@ An API accepts a decimal as a JSON string (``"12.50"``, preferred) or as a JSON 
 parser (``json.loads``) has already turned a JSON number with a fraction into a float; the float's
 shortest representation (``repr``) is exactly the number the client wrote whenever that had at
 most 15 significant digits, so such a float is read back as that text, never as the binary value
-(``Decimal(0.1)`` would be ``0.1000000000000000055…``). Longer numbers and exponent notation
-(``1e-9``) are refused: send them as strings.
+(``Decimal(0.1)`` would be ``0.1000000000000000055…``). A float with more digits, or so small or
+large that it reads back in exponent form (``1e-09``), is refused: send such values as strings.
 """
 
 from __future__ import annotations
