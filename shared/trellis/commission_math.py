@@ -10,9 +10,10 @@ float. Rules:
   the higher rate on that cent only, so there is no cliff at a band edge to game deal values with.
 - The result is rounded once, half-even (banker's rounding), to the currency's minor unit: the
   plan's currency, else the deal's (``currency=``), else 2 places. Intermediate sums are exact.
-- ``split_for_distributor``: for a deal that came through a distributor, the distributor gets
-  ``distributor_split`` percent of the commission (rounded half-even) and the reseller the rest,
-  so the two always add up to the commission exactly.
+- ``split_for_distributor``: for a deal that came through a distributor, the commission is the
+  one of the reseller's plan (the partnership that owns the deal); the distributor gets that plan's
+  ``distributor_split`` percent of it (rounded half-even) and the reseller the rest, so the two
+  always add up to the commission exactly.
 """
 
 from __future__ import annotations
