@@ -7,14 +7,18 @@ at first use, never at import time.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from trellis.errors import Conflict
 from trellis.settings import get_settings
 
 GSI1 = "gsi1"
@@ -76,3 +80,19 @@ def transaction(base: type[Model]) -> TransactWrite:
     """A TransactWrite on the cached connection of the service's table (no new client per call)."""
     connection: Connection = base._get_connection().connection
     return TransactWrite(connection=connection)
+
+
+@contextmanager
+def concurrent_change_is_a_conflict(what: str) -> Iterator[None]:
+    """Turn a transaction cancelled by a concurrent writer into a 409 about ``what``.
+
+    ConditionalCheckFailed: a version (or existence) check failed because someone wrote first.
+    TransactionConflict: another transaction on the same item was in flight; DynamoDB cancels it.
+    """
+    try:
+        yield
+    except TransactWriteError as error:
+        reasons = {reason.code for reason in error.cancellation_reasons or [] if reason}
+        if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
+            raise Conflict(f"{what} was changed by someone else; reload it and try again") from error
+        raise

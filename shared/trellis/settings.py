@@ -29,6 +29,10 @@ class Settings(BaseModel):
     idempotency_table_name: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE_NAME")
     cursor_secret: SecretStr | None = Field(default=None, alias="CURSOR_SECRET", min_length=32)
     outbox_ttl_days: int = Field(default=7, alias="OUTBOX_TTL_DAYS", ge=1, le=365)
+    # Where partners' users open the portal (links in answers and emails point there).
+    portal_base_url: str = Field(
+        default="http://localhost:3000/portal", alias="PORTAL_BASE_URL", pattern=r"^https?://[^\s]+[^/]$",
+    )
 
 
 @cache

@@ -106,13 +106,14 @@ def test_a_stage_change_lands_in_the_assigned_users_inbox_exactly_once(
 def test_the_publisher_ignores_what_the_filter_would_have_dropped(
     aws: Stack, partners: ApiClient, function: Callable[[str], FunctionRunner]
 ) -> None:
-    # Given a partnership created and moved (partnership, activity and outbox records on the stream)
+    # Given a partnership created and moved: partnership, activity and outbox records on the stream,
+    # and its list entries (the one of its old stage removed)
     created = partners.post(
         "/partnerships", json_body={"company_name": "N", "partnership_type": "referral"}
     ).json()
     partners.put(f"/partnerships/{created['id']}/stage", json_body={"stage": "onboarding"})
     records = aws.stream_records("PartnersTable")
-    assert {r["eventName"] for r in records} == {"INSERT", "MODIFY"}
+    assert {r["eventName"] for r in records} == {"INSERT", "MODIFY", "REMOVE"}
     # When the publisher is handed every record unfiltered
     response = function("PartnersPublisherFunction").invoke(stream_event(records))
     # Then it still publishes each event once: one stage change reaches the queue

@@ -45,11 +45,15 @@ def test_a_vendor_admin_creates_a_partnership(aws: Stack, partners: ApiClient) -
     assert body["assigned_user_ids"] == ["u-ben", "u-cleo"]
     assert body["version"] == 1
     assert body["created_at"] == body["updated_at"] == body["stage_changed_at"]
-    # And it read the assignees in one batch and wrote everything in one transaction
+    # And it read the assignees (with the vendor's program, not saved yet) in one batch and wrote
+    # everything in one transaction
     assert response.calls.operations == ["BatchGetItem", "TransactWriteItems"]
     assert response.calls.calls[0].items_read == 2
-    # And the table holds the partnership, its first activity entry and its event
-    assert entities(aws, TABLE) == {"User": 8, "Partnership": 1, "Activity": 1, "Outbox": 1}
+    # And the table holds the partnership, its first activity entry, its event and its six list
+    # entries (all, stage, type, country, and one per assigned user)
+    assert entities(aws, TABLE) == {
+        "User": 8, "Partnership": 1, "Activity": 1, "Outbox": 1, "PartnershipIndex": 6,
+    }
     [event] = outbox_events(aws, TABLE)
     assert event["type"] == "PartnershipCreated"
     assert event["tenant_id"] == "acme"
@@ -59,10 +63,11 @@ def test_a_vendor_admin_creates_a_partnership(aws: Stack, partners: ApiClient) -
     assert event["data"]["website_domain"] == "northwind.example"
 
 
-def test_without_assignees_nothing_is_read_before_the_write(partners: ApiClient) -> None:
+def test_without_assignees_only_the_program_is_read_before_the_write(partners: ApiClient) -> None:
     response = partners.post("/partnerships", json_body=minimal("Contoso", "referral"))
     assert response.status == 201, response.text
-    assert response.calls.operations == ["TransactWriteItems"]
+    # The first stage of the vendor's pipeline is where it starts: one read for it, one transaction
+    assert response.calls.operations == ["BatchGetItem", "TransactWriteItems"]
     body = response.json()
     assert body["assigned_user_ids"] == []
     assert body["website"] is None

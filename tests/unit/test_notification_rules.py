@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trellis.events import SYSTEM, Actor, EventEnvelope
 from trellis.events.catalogue import CATALOGUE
-from trellis.events.partners import PartnershipStageChanged
+from trellis.events.partners import PartnershipStageChanged, PartnershipUserAssigned
 
 from notifications.logic.rules import RULES, Notice  # isort: skip
 
@@ -62,3 +62,29 @@ def test_no_assigned_users_no_notices() -> None:
 def test_notices_stay_in_the_events_organisation() -> None:
     envelope, data = _stage_changed(["u-1"])
     assert {notice.organisation_id for notice in RULES[envelope.type](envelope, data)} == {envelope.tenant_id}
+
+
+def _user_assigned(user_id: str, actor: Actor) -> tuple[EventEnvelope, PartnershipUserAssigned]:
+    data = PartnershipUserAssigned(
+        partnership_id="p1", company_name="Northwind", user_id=user_id, assigned_user_ids=[user_id],
+    )
+    return EventEnvelope.new(data, tenant_id="acme", actor=actor), data
+
+
+def test_an_assignment_notifies_the_assigned_user() -> None:
+    envelope, data = _user_assigned("u-ben", Actor(user_id="u-ana", organisation_id="acme"))
+    assert RULES[envelope.type](envelope, data) == [
+        Notice(
+            organisation_id="acme",
+            user_id="u-ben",
+            category="partnership_assignment",
+            title="You now look after Northwind",
+            body="You were assigned to the partnership with Northwind.",
+            link="/partnerships/p1",
+        ),
+    ]
+
+
+def test_assigning_yourself_notifies_nobody() -> None:
+    envelope, data = _user_assigned("u-ben", Actor(user_id="u-ben", organisation_id="acme"))
+    assert RULES[envelope.type](envelope, data) == []

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from trellis.countries import CountryCode
+from trellis.currencies import CurrencyCode, minor_units
 from trellis.domains import normalise_domain
+from trellis.events.commissions import CommissionPlan, PayoutSchedule, PlanKind
 from trellis.events.profiles import FieldType, FieldValue, FieldVisibility, Icp
 from trellis.industries import INDUSTRIES, IndustryCode
+from trellis.money import MoneyAmount, Rate, SharePercent, decimal_places, in_minor_units
 from trellis.principal import Role
 
 PartnershipType = Literal["referral", "reseller", "implementation", "technology", "distributor"]
@@ -26,21 +41,147 @@ DEFAULT_STAGES: tuple[str, ...] = (
 )
 
 
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=PRINTABLE)]
+MAX_INTEGRATION_LINKS = 10
+MAX_ASSIGNEES = 20
+MAX_PROGRAM_ENTRIES = 50
+MAX_TAGS = 20
+
+
 def _website(value: str) -> str:
     normalise_domain(value)  # raises ValueError, reported on the field
     return value
+
+
+Website = Annotated[str, Field(max_length=2048), AfterValidator(_website)]
+HttpsUrl = Annotated[str, Field(max_length=2048, pattern=HTTPS_URL)]
+
+
+class IntegrationLink(BaseModel):
+    """A link to the partner's record elsewhere (seed 000: "Integration Links"), e.g. its CRM account."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    label: Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=PRINTABLE)]
+    url: HttpsUrl
 
 
 class PartnershipCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # Printable text only: names end up in emails, CSV exports and notification titles.
-    company_name: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+    company_name: PrintableName
     partnership_type: PartnershipType
-    website: Annotated[str, Field(max_length=2048), AfterValidator(_website)] | None = None
-    logo_url: Annotated[str, Field(max_length=2048, pattern=HTTPS_URL)] | None = None
+    website: Website | None = None
+    logo_url: HttpsUrl | None = None
     country: CountryCode | None = None
-    assigned_user_ids: list[EntityId] = Field(default_factory=list, max_length=20)
+    assigned_user_ids: list[EntityId] = Field(default_factory=list, max_length=MAX_ASSIGNEES)
+    integration_links: list[IntegrationLink] = Field(default_factory=list, max_length=MAX_INTEGRATION_LINKS)
+    tier: StageId | None = None
+    category: StageId | None = None
+    tags: list[StageId] = Field(default_factory=list, max_length=MAX_TAGS)
+
+
+class PartnershipUpdate(BaseModel):
+    """A partial update: only the fields sent change; ``null`` clears an optional field."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    company_name: PrintableName | None = None
+    partnership_type: PartnershipType | None = None
+    website: Website | None = None
+    logo_url: HttpsUrl | None = None
+    country: CountryCode | None = None
+    integration_links: list[IntegrationLink] | None = Field(default=None, max_length=MAX_INTEGRATION_LINKS)
+    tier: StageId | None = None
+    category: StageId | None = None
+    tags: list[StageId] | None = Field(default=None, max_length=MAX_TAGS)
+    expected_version: StrictInt | None = Field(
+        default=None, ge=1, description="Fail with 409 if the partnership moved on",
+    )
+
+    @field_validator("company_name", "partnership_type", "integration_links", "tags")
+    @classmethod
+    def _not_cleared(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null: every partnership has one")
+        return value
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> PartnershipUpdate:
+        if not self.model_fields_set - {"expected_version"}:
+            raise PydanticCustomError("empty_update", "send at least one field to change")
+        return self
+
+
+class Assignee(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: EntityId
+
+
+ProgramListName = Literal["stages", "tiers", "categories", "tags"]
+
+
+class ProgramEntryInput(BaseModel):
+    """An entry of a vendor-defined list. Omit ``id`` for a new entry: it is made from the name."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: StageId | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=PRINTABLE)]
+
+
+class ProgramListUpdate(BaseModel):
+    """A whole list, in order: entries can be renamed, added and reordered; existing ids must stay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[ProgramEntryInput] = Field(max_length=MAX_PROGRAM_ENTRIES)
+    expected_version: StrictInt | None = Field(
+        default=None, ge=1, description="Fail with 409 if the settings changed meanwhile",
+    )
+
+
+class ProgramEntry(BaseModel):
+    id: str
+    name: str
+
+
+class Program(BaseModel):
+    """The vendor's program settings: its stage pipeline (the partner journey) and classification lists."""
+
+    stages: list[ProgramEntry]
+    tiers: list[ProgramEntry]
+    categories: list[ProgramEntry]
+    tags: list[ProgramEntry]
+    version: int = Field(description="0 until the settings are first saved")
+
+
+PartnershipSort = Literal["-created", "created", "name", "-name"]
+
+
+class PartnershipQuery(BaseModel):
+    """Filters of the partnership list (all must match) and its order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stage: StageId | None = None
+    tier: StageId | None = None
+    category: StageId | None = None
+    tag: StageId | None = None
+    country: CountryCode | None = None
+    type: PartnershipType | None = None
+    assignee: EntityId | None = None
+    archived: bool = False
+    sort: PartnershipSort = "-created"
+
+    def filters(self) -> dict[str, str]:
+        values = self.model_dump(exclude={"archived", "sort"}, exclude_none=True)
+        if self.archived:
+            values["archived"] = "ALL"
+        return values
 
 
 class StageChange(BaseModel):
@@ -63,9 +204,25 @@ class Partnership(BaseModel):
     stage: str
     stage_changed_at: datetime
     assigned_user_ids: list[str]
+    integration_links: list[IntegrationLink] = Field(default_factory=list)
+    tier: str | None = None
+    category: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    portal_url: str = Field(description="Where the partner's users open this partnership in the portal")
+    partner_organisation_id: str | None = Field(
+        default=None, description="The partner's organisation, once a partner user accepted an invitation",
+    )
+    archived: bool = False
+    archived_at: datetime | None = None
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class FieldChange(BaseModel):
+    field: str
+    before: str | None = None
+    after: str | None = None
 
 
 class ActivityEntry(BaseModel):
@@ -75,6 +232,120 @@ class ActivityEntry(BaseModel):
     actor_user_id: str | None = None
     occurred_at: datetime
     details: dict[str, str | None] = Field(default_factory=dict)
+    changes: list[FieldChange] = Field(default_factory=list, description="Each field's value before → after")
+
+
+# ---------------------------------------------------------------- organisations, people, invitations
+
+# Deliberately plain: one @, no whitespace or control characters, a dot in the domain. Whether the
+# address exists is proven by the person accepting from it, not by a regex.
+EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f.]+(?:\.[^@\s\x00-\x1f\x7f.]+)+$"
+Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL)]
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+]
+InvitationKind = Literal["teammate", "partner"]
+INVITATION_DAYS = 7  # how long an invitation (and a resent one) stays valid by default
+InvitationStatus = Literal["pending", "accepted", "revoked", "expired"]
+
+
+def _distinct_roles(roles: list[Role]) -> list[Role]:
+    return list(dict.fromkeys(roles))
+
+
+Roles = Annotated[list[Role], Field(min_length=1, max_length=8), AfterValidator(_distinct_roles)]
+
+
+class OrganisationProfile(BaseModel):
+    id: str
+    name: str
+    created_at: datetime
+
+
+class OrganisationUser(BaseModel):
+    id: str
+    email: str
+    name: str
+    roles: list[str]
+
+
+class RolesChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    roles: Roles
+
+
+class TeammateInvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    roles: Roles
+    name: PersonName | None = None
+    expires_in_days: StrictInt = Field(default=INVITATION_DAYS, ge=1, le=30)
+
+
+class PartnerInvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    name: PersonName | None = None
+    roles: Annotated[list[Role], Field(max_length=8), AfterValidator(_distinct_roles)] = Field(
+        default_factory=list,
+        description="Partner roles for someone joining a partner organisation that already exists "
+        "(default: sales). The first person of a new partner organisation is always its partner_admin.",
+    )
+    expires_in_days: StrictInt = Field(default=INVITATION_DAYS, ge=1, le=30)
+
+
+class InvitationAccept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+    name: PersonName
+
+
+class Invitation(BaseModel):
+    id: str
+    kind: InvitationKind
+    email: str
+    name: str | None = None
+    roles: list[str]
+    partnership_id: str | None = None
+    status: InvitationStatus
+    expires_at: datetime
+    created_at: datetime
+    invited_by_user_id: str
+    accepted_user_id: str | None = None
+    token: str | None = Field(
+        default=None, description="The one-time accept token: only in the answer that created or renewed it",
+    )
+
+
+class Membership(BaseModel):
+    """What accepting an invitation made: the new user and the organisation they belong to."""
+
+    user_id: str
+    organisation_id: str
+    organisation_created: bool
+    roles: list[str]
+    partnership_id: str | None = None
+
+
+class PartnerPartnership(BaseModel):
+    """A partnership as its partner sees it: the vendor's program, never its private fields."""
+
+    id: str
+    vendor_organisation_id: str
+    vendor_name: str
+    company_name: str
+    partnership_type: str
+    stage: str
+    stage_changed_at: datetime
+    country: str | None = None
+    website: str | None = None
+    logo_url: str | None = None
+    archived: bool
 
 
 # ---------------------------------------------------------------- ICP and custom fields
@@ -285,119 +556,6 @@ class PartnerPartnershipCustomFields(BaseModel):
     fields: list[PartnerCustomFieldValue]
 
 
-# ---------------------------------------------------------------- organisations, people, invitations
-
-# Deliberately plain: one @, no whitespace or control characters, a dot in the domain. Whether the
-# address exists is proven by the person accepting from it, not by a regex.
-EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f.]+(?:\.[^@\s\x00-\x1f\x7f.]+)+$"
-Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL)]
-PersonName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
-]
-InvitationKind = Literal["teammate", "partner"]
-INVITATION_DAYS = 7  # how long an invitation (and a resent one) stays valid by default
-InvitationStatus = Literal["pending", "accepted", "revoked", "expired"]
-
-
-def _distinct_roles(roles: list[Role]) -> list[Role]:
-    return list(dict.fromkeys(roles))
-
-
-Roles = Annotated[list[Role], Field(min_length=1, max_length=8), AfterValidator(_distinct_roles)]
-
-
-class OrganisationProfile(BaseModel):
-    id: str
-    name: str
-    created_at: datetime
-
-
-class OrganisationUser(BaseModel):
-    id: str
-    email: str
-    name: str
-    roles: list[str]
-
-
-class RolesChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    roles: Roles
-
-
-class TeammateInvitationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    email: Email
-    roles: Roles
-    name: PersonName | None = None
-    expires_in_days: StrictInt = Field(default=INVITATION_DAYS, ge=1, le=30)
-
-
-class PartnerInvitationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    email: Email
-    name: PersonName | None = None
-    roles: Annotated[list[Role], Field(max_length=8), AfterValidator(_distinct_roles)] = Field(
-        default_factory=list,
-        description="Partner roles for someone joining a partner organisation that already exists "
-        "(default: sales). The first person of a new partner organisation is always its partner_admin.",
-    )
-    expires_in_days: StrictInt = Field(default=INVITATION_DAYS, ge=1, le=30)
-
-
-class InvitationAccept(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
-    name: PersonName
-
-
-class Invitation(BaseModel):
-    id: str
-    kind: InvitationKind
-    email: str
-    name: str | None = None
-    roles: list[str]
-    partnership_id: str | None = None
-    status: InvitationStatus
-    expires_at: datetime
-    created_at: datetime
-    invited_by_user_id: str
-    accepted_user_id: str | None = None
-    token: str | None = Field(
-        default=None, description="The one-time accept token: only in the answer that created or renewed it",
-    )
-
-
-class Membership(BaseModel):
-    """What accepting an invitation made: the new user and the organisation they belong to."""
-
-    user_id: str
-    organisation_id: str
-    organisation_created: bool
-    roles: list[str]
-    partnership_id: str | None = None
-
-
-class PartnerPartnership(BaseModel):
-    """A partnership as its partner sees it: the vendor's program, never its private fields."""
-
-    id: str
-    vendor_organisation_id: str
-    vendor_name: str
-    company_name: str
-    partnership_type: str
-    stage: str
-    stage_changed_at: datetime
-    country: str | None = None
-    website: str | None = None
-    logo_url: str | None = None
-    archived: bool
-
-
 # ---------------------------------------------------------------- distributor network
 
 
@@ -449,3 +607,154 @@ class DistributorReseller(BaseModel):
     stage: str
     country: str | None = None
     assigned_at: datetime
+
+
+# ---------------------------------------------------------------- commission plans
+
+MAX_COMMISSION_BANDS = 20
+CommissionPlanSource = Literal["partnership", "tier_default", "none"]
+
+
+def _kind(info: ValidationInfo) -> str | None:
+    kind = info.data.get("kind")
+    return kind if isinstance(kind, str) else None
+
+
+def _money_in(value: Decimal, info: ValidationInfo) -> Decimal:
+    """A money value with no more decimals than its currency has, written with exactly those."""
+    currency = info.data.get("currency")
+    if not isinstance(currency, str):
+        return value  # no currency (already reported) or an unknown one (reported on `currency`)
+    places = minor_units(currency)
+    if decimal_places(value) > places:
+        raise PydanticCustomError("money_places", "{currency} amounts have at most {places} decimal places",
+                                  {"currency": currency, "places": places})
+    return in_minor_units(value, places)
+
+
+class CommissionBandInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    from_: MoneyAmount = Field(alias="from", description="Deal value where the band starts, e.g. \"50000\"")
+    rate: Rate = Field(description="Percent of the slice of the deal value in this band, e.g. \"7.5\"")
+
+
+class CommissionPlanInput(BaseModel):
+    """A commission plan as a vendor sets it. Money and rates as decimal strings ("12.50").
+
+    ``percentage``: ``rate``. ``fixed``: ``amount`` and ``currency``. ``tiered``: ``bands`` (the
+    first from 0, ascending) and ``currency``; each band's rate applies to its own slice of the
+    deal value (marginal, like tax brackets), not to the whole deal.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Order matters: the validators below read `kind` and `currency` from the fields before them.
+    kind: PlanKind
+    currency: CurrencyCode | None = Field(default=None, validate_default=True)
+    rate: Rate | None = Field(default=None, validate_default=True)
+    amount: MoneyAmount | None = Field(default=None, validate_default=True)
+    bands: list[CommissionBandInput] | None = Field(
+        default=None, validate_default=True, max_length=MAX_COMMISSION_BANDS,
+    )
+    net_days: StrictInt = Field(ge=0, le=365, description="Days after the payout date the payment is due")
+    schedule: PayoutSchedule
+    distributor_split: SharePercent = Field(
+        default=Decimal(0),
+        description="For deals through a distributor: the percent of the commission the distributor gets "
+                    "(the reseller gets the rest)",
+    )
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_for_money(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = _kind(info)
+        if value is None and kind in {"fixed", "tiered"}:
+            raise PydanticCustomError("missing", "a {kind} plan needs a currency", {"kind": kind})
+        return value
+
+    @field_validator("rate")
+    @classmethod
+    def _rate_for_percentage(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = _kind(info)
+        if kind == "percentage" and value is None:
+            raise PydanticCustomError("missing", "a percentage plan needs a rate")
+        if kind not in {None, "percentage"} and value is not None:
+            raise PydanticCustomError("not_allowed", "only a percentage plan has a rate (tiered: per band)")
+        return value
+
+    @field_validator("amount")
+    @classmethod
+    def _amount_for_fixed(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = _kind(info)
+        if kind == "fixed" and value is None:
+            raise PydanticCustomError("missing", "a fixed plan needs an amount")
+        if kind not in {None, "fixed"} and value is not None:
+            raise PydanticCustomError("not_allowed", "only a fixed plan has an amount")
+        return None if value is None else _money_in(value, info)
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_for_tiered(
+        cls, value: list[CommissionBandInput] | None, info: ValidationInfo,
+    ) -> list[CommissionBandInput] | None:
+        kind = _kind(info)
+        if kind == "tiered" and not value:
+            raise PydanticCustomError("missing", "a tiered plan needs at least one band")
+        if kind not in {None, "tiered"} and value is not None:
+            raise PydanticCustomError("not_allowed", "only a tiered plan has bands")
+        if not value:
+            return value
+        if value[0].from_ != 0:
+            raise PydanticCustomError("bands_start", "the first band starts from 0")
+        for index in range(1, len(value)):
+            lower, upper = value[index - 1].from_, value[index].from_
+            if upper <= lower:
+                raise PydanticCustomError(
+                    "bands_order", "bands go up by deal value without overlapping: band {index} starts "
+                    "from {upper}, not above {lower}",
+                    {"index": index, "upper": str(upper), "lower": str(lower)},
+                )
+        return [band.model_copy(update={"from_": _money_in(band.from_, info)}) for band in value]
+
+    def to_plan(self) -> CommissionPlan:
+        return CommissionPlan.model_validate({
+            **self.model_dump(exclude={"bands"}),
+            "bands": None if self.bands is None else [
+                {"from": band.from_, "rate": band.rate} for band in self.bands
+            ],
+        })
+
+
+class PartnershipCommissionPlan(BaseModel):
+    """The plan that applies to a partnership, and where it comes from."""
+
+    partnership_id: str
+    source: CommissionPlanSource = Field(
+        description="partnership: its own plan; tier_default: its tier's default; none: no plan applies",
+    )
+    tier: str | None = Field(default=None, description="The partnership's tier")
+    plan: CommissionPlan | None
+    version: int = Field(description="Version of the partnership's own plan (0: never set)")
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
+class PartnerCommissionPlan(BaseModel):
+    """A partner's view of its commission plan with a vendor: the terms, not who set them."""
+
+    partnership_id: str
+    source: CommissionPlanSource
+    plan: CommissionPlan | None
+
+
+class TierDefaultPlan(BaseModel):
+    tier_id: str
+    plan: CommissionPlan
+    version: int
+    updated_at: datetime
+    updated_by: str | None = None
+
+
+class TierDefaultPlans(BaseModel):
+    items: list[TierDefaultPlan]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from trellis.events.envelope import EventData
 
@@ -35,6 +35,94 @@ class PartnershipStageChanged(EventData):
     assigned_user_ids: list[str] = Field(default_factory=list)
 
 
+class FieldChange(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    field: str
+    before: str | None = None
+    after: str | None = None
+
+
+class PartnershipUpdated(EventData):
+    """Profile fields changed (name, type, website, logo, country, integration links)."""
+
+    event_type: ClassVar[str] = "PartnershipUpdated"
+    source: ClassVar[str] = SOURCE
+
+    partnership_id: str
+    company_name: str
+    partnership_type: str
+    country: str | None = None
+    website_domain: str | None = None
+    changes: list[FieldChange]
+
+
+class PartnershipArchived(EventData):
+    event_type: ClassVar[str] = "PartnershipArchived"
+    source: ClassVar[str] = SOURCE
+
+    partnership_id: str
+    company_name: str
+
+
+class PartnershipRestored(EventData):
+    event_type: ClassVar[str] = "PartnershipRestored"
+    source: ClassVar[str] = SOURCE
+
+    partnership_id: str
+    company_name: str
+
+
+class PartnershipDeleted(EventData):
+    event_type: ClassVar[str] = "PartnershipDeleted"
+    source: ClassVar[str] = SOURCE
+
+    partnership_id: str
+    company_name: str
+    partner_organisation_id: str | None = None
+
+
+class PartnershipUserAssigned(EventData):
+    """A vendor user now looks after the partnership (they are notified)."""
+
+    event_type: ClassVar[str] = "PartnershipUserAssigned"
+    source: ClassVar[str] = SOURCE
+
+    partnership_id: str
+    company_name: str
+    user_id: str
+    assigned_user_ids: list[str]
+
+
+class PartnershipUserUnassigned(EventData):
+    event_type: ClassVar[str] = "PartnershipUserUnassigned"
+    source: ClassVar[str] = SOURCE
+
+    partnership_id: str
+    company_name: str
+    user_id: str
+    assigned_user_ids: list[str]
+
+
+class ProgramEntryData(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    name: str
+
+
+class ProgramListUpdated(EventData):
+    """A vendor saved one list of its program: the stage pipeline, tiers, categories or tags."""
+
+    event_type: ClassVar[str] = "ProgramListUpdated"
+    source: ClassVar[str] = SOURCE
+
+    list_name: str
+    entries: list[ProgramEntryData]
+    added: list[str] = Field(default_factory=list)
+    renamed: list[str] = Field(default_factory=list)
+
+
 _PARTNERSHIP_ID = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 
 EXAMPLES: tuple[EventData, ...] = (
@@ -46,5 +134,27 @@ EXAMPLES: tuple[EventData, ...] = (
     PartnershipStageChanged(
         partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", from_stage="recruitment",
         to_stage="onboarding", assigned_user_ids=["u-manager"],
+    ),
+    PartnershipUpdated(
+        partnership_id=_PARTNERSHIP_ID, company_name="Northwind GmbH", partnership_type="reseller",
+        country="DE", website_domain="northwind.example",
+        changes=[
+            FieldChange(field="company_name", before="Northwind Consulting", after="Northwind GmbH"),
+        ],
+    ),
+    PartnershipArchived(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
+    PartnershipRestored(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
+    PartnershipDeleted(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
+    PartnershipUserAssigned(
+        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", user_id="u-manager",
+        assigned_user_ids=["u-manager"],
+    ),
+    PartnershipUserUnassigned(
+        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", user_id="u-manager",
+        assigned_user_ids=[],
+    ),
+    ProgramListUpdated(
+        list_name="tiers", added=["silver"], renamed=[],
+        entries=[ProgramEntryData(id="gold", name="Gold"), ProgramEntryData(id="silver", name="Silver")],
     ),
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trellis.events import EventEnvelope
-from trellis.events.partners import PartnershipStageChanged
+from trellis.events.partners import PartnershipStageChanged, PartnershipUserAssigned
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,20 @@ def _stage_changed(envelope: EventEnvelope, data: PartnershipStageChanged) -> li
     ]
 
 
+def _user_assigned(envelope: EventEnvelope, data: PartnershipUserAssigned) -> list[Notice]:
+    if data.user_id == envelope.actor.user_id:
+        return []  # assigned themself
+    return [Notice(
+        organisation_id=envelope.tenant_id,
+        user_id=data.user_id,
+        category="partnership_assignment",
+        title=f"You now look after {data.company_name}",
+        body=f"You were assigned to the partnership with {data.company_name}.",
+        link=f"/partnerships/{data.partnership_id}",
+    )]
+
+
 RULES: Mapping[str, Callable[[EventEnvelope, Any], list[Notice]]] = {
     PartnershipStageChanged.event_type: _stage_changed,
+    PartnershipUserAssigned.event_type: _user_assigned,
 }

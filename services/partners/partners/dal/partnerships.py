@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-
-from partners.dal.tables import ActivityItem, Outbox, PartnerLinkItem, PartnershipItem, PartnersItem, UserItem
-from trellis.dynamo import transaction
-from trellis.errors import Conflict
+from partners.dal.tables import (
+    ActivityItem,
+    ChangeAttribute,
+    Outbox,
+    PartnerLinkItem,
+    PartnershipIndexItem,
+    PartnershipItem,
+    PartnersItem,
+    UserItem,
+)
+from trellis.dynamo import concurrent_change_is_a_conflict, transaction
 from trellis.events import EventEnvelope
 from trellis.keys import org_key, time_ordered_id
 from trellis.outbox import outbox_item
@@ -21,11 +27,14 @@ def partnership_pk(organisation_id: str, partnership_id: str) -> str:
     return org_key(organisation_id, "PARTNERSHIP", partnership_id)
 
 
-def partnership_list_pk(organisation_id: str) -> str:
-    return org_key(organisation_id, "PARTNERSHIPS")
-
-
 PARTNERSHIP_SK = "PARTNERSHIP#"
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str | None
+    after: str | None
 
 
 @dataclass(frozen=True)
@@ -35,19 +44,95 @@ class Activity:
     actor_user_id: str | None
     occurred_at: datetime
     details: dict[str, str | None]
+    changes: tuple[Change, ...] = ()
 
 
 def new_partnership_item(organisation_id: str, partnership_id: str, **attributes: Any) -> PartnershipItem:
-    created_at: datetime = attributes["created_at"]
-    return PartnershipItem(
+    item = PartnershipItem(
         pk=partnership_pk(organisation_id, partnership_id),
         sk=PARTNERSHIP_SK,
-        gsi1pk=partnership_list_pk(organisation_id),
-        gsi1sk=f"{created_at.isoformat()}#{partnership_id}",
         organisation_id=organisation_id,
         partnership_id=partnership_id,
         **attributes,
     )
+    _remember_index(item, listed=False)
+    return item
+
+
+# ---------------------------------------------------------------- the list
+#
+# The partnership list is read from index items, never by scanning partnerships. Each live
+# partnership has one small item per filter value it matches, in the partition of that value
+# (``ORG#<org>#PLIST#<filter>#<value>#``), sorted by creation (sk) and by name (lsi1sk):
+#   ALL/ALL, STAGE/<stage>, TYPE/<type>, COUNTRY/<cc>, TIER/<tier>, CATEGORY/<category>,
+#   TAG/<tag> (one per tag), ASSIGNEE/<user> (one per assigned user).
+# An archived partnership has only ARCHIVED/ALL. A page is one Query of the most selective
+# filter's partition plus one BatchGetItem of the page's partnerships, whatever the program size;
+# further filters are applied to those partnerships (pages may then come back short, with a cursor).
+# The index items are written in the same transaction as the partnership, so they never disagree.
+
+LIST_FILTERS = ("ASSIGNEE", "TAG", "TIER", "CATEGORY", "STAGE", "COUNTRY", "TYPE")  # most selective first
+
+
+def _index_values(item: PartnershipItem) -> set[tuple[str, str]]:
+    return {("ARCHIVED", "ALL")} if item.archived_at is not None else _filter_values(item)
+
+
+def _filter_values(item: PartnershipItem) -> set[tuple[str, str]]:
+    """Every (filter, value) the partnership matches, archived or not."""
+    values = {("ALL", "ALL"), ("STAGE", item.stage), ("TYPE", item.partnership_type)}
+    values |= {(name, value) for name, value in
+               (("COUNTRY", item.country), ("TIER", item.tier), ("CATEGORY", item.category)) if value}
+    values |= {("TAG", tag) for tag in item.tags or []}
+    values |= {("ASSIGNEE", user) for user in item.assigned_user_ids or []}
+    return values
+
+
+def list_pk(organisation_id: str, name: str, value: str) -> str:
+    return org_key(organisation_id, "PLIST", name, value)
+
+
+def _name_key(item: PartnershipItem) -> str:
+    return f"{item.company_name.casefold().replace('#', ' ')}#{item.partnership_id}#"
+
+
+def _index_state(item: PartnershipItem) -> tuple[frozenset[tuple[str, str]], str, str]:
+    created_key = f"{item.created_at.isoformat()}#{item.partnership_id}#"
+    return frozenset(_index_values(item)), created_key, _name_key(item)
+
+
+def _remember_index(item: PartnershipItem, *, listed: bool) -> PartnershipItem:
+    """Note which index items the stored partnership has, to know later which ones a write changes."""
+    item._listed_as = _index_state(item) if listed else None
+    return item
+
+
+def index_items(item: PartnershipItem) -> list[PartnershipIndexItem]:
+    """The list entries of a partnership as they are stored (for bulk loads, e.g. the benchmarks)."""
+    values, created_key, name_key = _index_state(item)
+    return [
+        PartnershipIndexItem(pk=list_pk(item.organisation_id, name, value), sk=created_key, lsi1sk=name_key,
+                             partnership_id=item.partnership_id)
+        for name, value in sorted(values)
+    ]
+
+
+def _write_index(write: Any, item: PartnershipItem, *, deleted: bool = False) -> None:
+    """Add to the transaction the index items this write changes (and only those)."""
+    if not hasattr(item, "_listed_as"):
+        raise RuntimeError("partnerships must be read through this module before they are written")
+    before = item._listed_as
+    old_values, sk, old_name = before if before else (frozenset(), "", "")
+    new_values, new_sk, new_name = (frozenset(), sk, old_name) if deleted else _index_state(item)
+    org = item.organisation_id
+    # A renamed partnership moves in every name-sorted list: rewrite all its index items.
+    puts = new_values if new_name != old_name else new_values - old_values
+    for name, value in sorted(old_values - new_values):
+        write.delete(PartnershipIndexItem(pk=list_pk(org, name, value), sk=sk))
+    for name, value in sorted(puts):
+        write.save(PartnershipIndexItem(
+            pk=list_pk(org, name, value), sk=new_sk, lsi1sk=new_name, partnership_id=item.partnership_id,
+        ))
 
 
 def activity_item(organisation_id: str, partnership_id: str, activity: Activity) -> ActivityItem:
@@ -62,6 +147,7 @@ def activity_item(organisation_id: str, partnership_id: str, activity: Activity)
         actor_user_id=activity.actor_user_id,
         occurred_at=activity.occurred_at,
         details=activity.details,
+        changes=[ChangeAttribute(field=c.field, before=c.before, after=c.after) for c in activity.changes],
     )
 
 
@@ -70,7 +156,12 @@ def get(organisation_id: str, partnership_id: str) -> PartnershipItem | None:
         item = PartnershipItem.get(partnership_pk(organisation_id, partnership_id), PARTNERSHIP_SK)
     except PartnershipItem.DoesNotExist:
         return None
-    return item if isinstance(item, PartnershipItem) else None
+    return _remember_index(item, listed=True) if isinstance(item, PartnershipItem) else None
+
+
+def loaded(item: PartnershipItem) -> PartnershipItem:
+    """For partnerships read elsewhere (e.g. in a batch): mark them as stored, with their index items."""
+    return _remember_index(item, listed=True)
 
 
 def save_with_event(
@@ -78,29 +169,71 @@ def save_with_event(
 ) -> None:
     """Write the partnership, its activity entry and its event in one transaction (the outbox)."""
     condition = PartnershipItem.pk.does_not_exist() if is_new else None
-    try:
-        with transaction(PartnershipItem) as write:
-            # save() adds the version check: a concurrent writer makes the whole transaction fail.
-            write.save(item, condition=condition)
-            write.save(activity_item(item.organisation_id, item.partnership_id, activity))
-            write.save(outbox_item(Outbox, envelope))
-    except TransactWriteError as error:
-        reasons = {reason.code for reason in error.cancellation_reasons or [] if reason}
-        # ConditionalCheckFailed: the version moved on. TransactionConflict: another write to the item
-        # was in flight (DynamoDB cancels overlapping transactions). Both are a concurrent change.
-        if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
-            raise Conflict("the partnership was changed by someone else; reload it and try again") from error
-        raise
+    with concurrent_change_is_a_conflict("the partnership"), transaction(PartnershipItem) as write:
+        # save() adds the version check: a concurrent writer makes the whole transaction fail.
+        write.save(item, condition=condition)
+        _write_index(write, item)
+        write.save(activity_item(item.organisation_id, item.partnership_id, activity))
+        write.save(outbox_item(Outbox, envelope))
+    _remember_index(item, listed=True)
+
+
+def delete_with_event(item: PartnershipItem, envelope: EventEnvelope) -> int:
+    """Delete the partnership (checked against its version) with its event, then its whole collection.
+
+    The transaction is what counts: once it commits the partnership is gone (404 everywhere) and
+    the event is on its way. Its activity and profile items are then removed in batches; returns
+    how many. A crash in between leaves only unreachable items under a key no one reads.
+    """
+    with concurrent_change_is_a_conflict("the partnership"), transaction(PartnershipItem) as write:
+        write.delete(item)  # with the version check, like save()
+        _write_index(write, item, deleted=True)
+        if item.partner_organisation_id:
+            write.delete(PartnerLinkItem(
+                pk=partner_link_pk(item.partner_organisation_id), sk=f"PARTNERSHIP#{item.partnership_id}#",
+            ))
+        write.save(outbox_item(Outbox, envelope))
+    collection = PartnersItem.query(item.pk, attributes_to_get=["pk", "sk", "entity"])
+    removed = 0
+    with PartnersItem.batch_write() as batch:
+        for leftover in collection:
+            batch.delete(leftover)
+            removed += 1
+    return removed
 
 
 def list_page(
-    organisation_id: str, *, limit: int, start: dict[str, Any] | None,
-) -> tuple[list[PartnershipItem], Any]:
-    result = PartnershipItem.gsi1.query(
-        partnership_list_pk(organisation_id), scan_index_forward=False, limit=limit, last_evaluated_key=start,
+    organisation_id: str, *, filters: dict[str, str], by_name: bool, descending: bool, limit: int,
+    start: dict[str, Any] | None, max_rounds: int = 4,
+) -> tuple[list[PartnershipItem], Any, int]:
+    """A page of the list (see "The list" above); also returns how many index items were read."""
+    primary = next(
+        ((name, filters[name]) for name in ("ARCHIVED", *LIST_FILTERS) if name in filters), ("ALL", "ALL"),
     )
-    items = [item for item in result if isinstance(item, PartnershipItem)]
-    return items, result.last_evaluated_key
+    others = {name: value for name, value in filters.items() if (name, value) != primary}
+    pk = list_pk(organisation_id, *primary)
+    page: list[PartnershipItem] = []
+    last_key, index_read = start, 0
+    for _ in range(max_rounds):
+        query = PartnershipIndexItem.by_name.query if by_name else PartnershipIndexItem.query
+        result = query(
+            pk, scan_index_forward=not descending, limit=limit - len(page), last_evaluated_key=last_key,
+        )
+        ids = [entry.partnership_id for entry in result if isinstance(entry, PartnershipIndexItem)]
+        index_read += len(ids)
+        last_key = result.last_evaluated_key
+        found = {item.partnership_id: item for item in PartnershipItem.batch_get(
+            [(partnership_pk(organisation_id, pid), PARTNERSHIP_SK) for pid in ids],
+        ) if isinstance(item, PartnershipItem)} if ids else {}
+        page += [found[pid] for pid in ids if pid in found and _matches(found[pid], others)]
+        if not last_key or len(page) >= limit or not others:
+            break
+    return page, last_key, index_read
+
+
+def _matches(item: PartnershipItem, filters: dict[str, str]) -> bool:
+    values = _filter_values(item)
+    return all((name, value) in values for name, value in filters.items() if name != "ARCHIVED")
 
 
 def activity_page(

@@ -7,6 +7,8 @@
 | Partnership  | ORG#<org>#PARTNERSHIP#<id># | PARTNERSHIP#    | ORG#<org>#PARTNERSHIPS# | <created>#<id> |
 | Activity     | ORG#<org>#PARTNERSHIP#<id># | ACTIVITY#<tid># |                         |                |
 | PartnerLink  | ORG#<partner>#AS_PARTNER#   | PARTNERSHIP#<id>#|                        |                |
+| Program      | ORG#<org>#                  | PROGRAM#        |                         |                |
+| PartnershipIndex | ORG#<org>#PLIST#<filter>#<value># | <created>#<id># (lsi1sk: <name>#<id>#) |  |  |
 | Invitation   | ORG#<org>#INVITATIONS#      | TEAM#<inv># ¹   | ORG#<org>#INVITATION_TOKEN#<th># ² | TOKEN#
 | Icp          | ORG#<org>#PARTNERSHIP#<id># | PROFILE#ICP#    |                         |                |
 | FieldValues  | ORG#<org>#PARTNERSHIP#<id># | PROFILE#FIELDS# |                         |                |
@@ -16,14 +18,18 @@
 | NetworkNode  | ORG#<org>#PARTNERSHIP#<id># | ZNETWORK#NODE#  |                         |                |
 | ResellerLink | ORG#<org>#PARTNERSHIP#<d>#  | ZNETWORK#RESELLER#<r># ³ |                |                |
 | PastDistributor | ORG#<org>#PARTNERSHIP#<r># | ZNETWORK#PAST#<removed>#<d># |          |                |
+| CommissionPlan | ORG#<org>#PARTNERSHIP#<id># | PROFILE#COMMISSION# |                     |                |
+| CommissionDefault | ORG#<org>#COMMISSION_DEFAULTS# | TIER#<tier># |                   |                |
 | Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
+(``<fid>``: a custom field's time-ordered id; ``<key>``: its slug, claimed once per organisation.)
 (``<eh>``: SHA-256 of the lower-cased email: a user is found by email within their organisation.)
 (¹ ``PARTNERSHIP#<id>#INVITATION#<inv>#`` for a partner invitation; ``<inv>``: a time-ordered id.)
 (² only while pending; ``<th>``: SHA-256 of the one-time token. The token starts with the inviting
 organisation's id, so the public accept route derives this tenant-first key from the token alone.)
-(``<fid>``: a custom field's time-ordered id; ``<key>``: its slug, claimed once per organisation.)
+(``PROFILE#COMMISSION#``: a partnership's own plan, in its collection after ``PARTNERSHIP#``; ``<tier>``:
+a tier id of the vendor's program, whose default plan the item holds.)
 (³ ``<d>``/``<r>``: the distributor's / reseller's partnership id; ``<removed>``: when the
 assignment ended, ISO 8601. ``ZNETWORK#`` is named to sort after ``PARTNERSHIP#``.)
 
@@ -35,6 +41,8 @@ Every entity class is defined in this module, so that a polymorphic query can al
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -45,6 +53,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 
 from trellis.dynamo import table_model
 from trellis.outbox import outbox_model
@@ -67,6 +76,19 @@ class UserItem(PartnersItem, discriminator="User"):  # type: ignore[valid-type,m
     roles = UnicodeSetAttribute()
 
 
+class LinkAttribute(MapAttribute[str, str]):
+    label = UnicodeAttribute()
+    url = UnicodeAttribute()
+
+
+class ChangeAttribute(MapAttribute[str, str | None]):
+    """One field's value before and after a change, as shown in the activity log."""
+
+    field = UnicodeAttribute()
+    before = UnicodeAttribute(null=True)
+    after = UnicodeAttribute(null=True)
+
+
 class PartnershipItem(PartnersItem, discriminator="Partnership"):  # type: ignore[valid-type,misc,call-arg]
     organisation_id = UnicodeAttribute()
     partnership_id = UnicodeAttribute()
@@ -80,6 +102,11 @@ class PartnershipItem(PartnersItem, discriminator="Partnership"):  # type: ignor
     stage_changed_at = UTCDateTimeAttribute()
     # Stored as a list of strings; PynamoDB's stubs type `of` as the element's Python type.
     assigned_user_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    integration_links = ListAttribute[LinkAttribute](of=LinkAttribute, default=list)
+    # Ids from the vendor's program lists (ProgramItem).
+    tier = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    tags = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     # Archived partnerships are read-only (writes answer 409) until restored.
@@ -96,6 +123,45 @@ class ActivityItem(PartnersItem, discriminator="Activity"):  # type: ignore[vali
     actor_user_id = UnicodeAttribute(null=True)
     occurred_at = UTCDateTimeAttribute()
     details: MapAttribute[str, str | None] = MapAttribute(default=dict)
+    changes = ListAttribute[ChangeAttribute](of=ChangeAttribute, default=list)
+
+
+class EntryAttribute(MapAttribute[str, str]):
+    """One entry of a vendor-defined list: a stable id (what partnerships store) and its name."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
+class ProgramItem(PartnersItem, discriminator="Program"):  # type: ignore[valid-type,misc,call-arg]
+    """The vendor's program settings: its stage pipeline and its tiers, categories and tags."""
+
+    organisation_id = UnicodeAttribute()
+    stages = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    tiers = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    categories = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    tags = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class ByName(LocalSecondaryIndex[Any]):
+    """The same partitions sorted by name (index items carry ``lsi1sk``)."""
+
+    class Meta:
+        index_name = "lsi1"
+        projection = AllProjection()
+
+    pk = UnicodeAttribute(hash_key=True)
+    lsi1sk = UnicodeAttribute(range_key=True)
+
+
+class PartnershipIndexItem(PartnersItem, discriminator="PartnershipIndex"):  # type: ignore[valid-type,misc,call-arg]
+    """One entry of the partnership list for one filter value (see dal/partnerships.py, "The list")."""
+
+    partnership_id = UnicodeAttribute()
+    lsi1sk = UnicodeAttribute()
+    by_name = ByName()
 
 
 class PartnerLinkItem(PartnersItem, discriminator="PartnerLink"):  # type: ignore[valid-type,misc,call-arg]
@@ -194,6 +260,50 @@ class FieldValuesItem(PartnersItem, discriminator="FieldValues"):  # type: ignor
     partnership_id = UnicodeAttribute()
     # field id → str (text, date, single choice) | number | list of str (multi choice)
     values: MapAttribute[str, object] = MapAttribute(default=dict)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+# ---------------------------------------------------------------- commission plans
+
+
+class CommissionBandAttribute(MapAttribute[str, str]):
+    from_value = UnicodeAttribute(attr_name="from")  # Decimal text, in the plan's currency
+    rate = UnicodeAttribute()  # Decimal text, percent
+
+
+class CommissionPlanAttribute(MapAttribute[str, object]):
+    """A commission plan. Money and rates are Decimal text ("12.50"): NumberAttribute reads floats."""
+
+    kind = UnicodeAttribute()
+    currency = UnicodeAttribute(null=True)
+    rate = UnicodeAttribute(null=True)
+    amount = UnicodeAttribute(null=True)
+    bands = ListAttribute[CommissionBandAttribute](of=CommissionBandAttribute, null=True)
+    net_days = NumberAttribute()
+    schedule = UnicodeAttribute()
+    distributor_split = UnicodeAttribute()
+
+
+class CommissionPlanItem(PartnersItem, discriminator="CommissionPlan"):  # type: ignore[valid-type,misc,call-arg]
+    """A partnership's own commission plan. Cleared: ``plan`` is None and the item stays, so the
+    version (what consumers order the plan's events by) keeps growing if a plan is set again."""
+
+    organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    plan = CommissionPlanAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class TierCommissionDefaultItem(PartnersItem, discriminator="CommissionDefault"):  # type: ignore[valid-type,misc,call-arg]
+    """The default commission plan of one tier of the vendor's program (cleared: ``plan`` is None)."""
+
+    organisation_id = UnicodeAttribute()
+    tier_id = UnicodeAttribute()
+    plan = CommissionPlanAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()

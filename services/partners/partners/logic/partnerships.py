@@ -1,19 +1,45 @@
-"""Partnership use cases: create, read, list, move through the stage pipeline."""
+"""Partnership use cases: create, read, list, update, archive, restore, delete, assign people, move stage."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from partners.dal import network as network_dal
 from partners.dal import partnerships as dal
-from partners.dal.tables import PartnershipItem
-from partners.models import DEFAULT_STAGES, ActivityEntry, Partnership, PartnershipCreate, StageChange
+from partners.dal import program as program_dal
+from partners.dal.tables import LinkAttribute, PartnershipItem, ProgramItem
+from partners.logic import program
+from partners.models import (
+    MAX_ASSIGNEES,
+    ActivityEntry,
+    IntegrationLink,
+    Partnership,
+    PartnershipCreate,
+    PartnershipQuery,
+    PartnershipUpdate,
+    StageChange,
+)
+from partners.models import (
+    FieldChange as ChangeView,
+)
 from trellis.domains import normalise_domain
 from trellis.errors import Conflict, NotFound, ValidationFailed
-from trellis.events import Actor, EventEnvelope
-from trellis.events.partners import PartnershipCreated, PartnershipStageChanged
+from trellis.events import Actor, EventData, EventEnvelope
+from trellis.events.partners import (
+    FieldChange,
+    PartnershipArchived,
+    PartnershipCreated,
+    PartnershipDeleted,
+    PartnershipRestored,
+    PartnershipStageChanged,
+    PartnershipUpdated,
+    PartnershipUserAssigned,
+    PartnershipUserUnassigned,
+)
 from trellis.keys import new_id
 from trellis.pagination import Page, decode_cursor, encode_cursor
-from trellis.principal import VENDOR_ROLES, VENDOR_WRITERS, Principal
+from trellis.principal import VENDOR_ROLES, VENDOR_WRITERS, Principal, Role
+from trellis.settings import get_settings
 
 
 def _view(item: PartnershipItem) -> Partnership:
@@ -28,6 +54,16 @@ def _view(item: PartnershipItem) -> Partnership:
         stage=item.stage,
         stage_changed_at=item.stage_changed_at,
         assigned_user_ids=list(item.assigned_user_ids or []),
+        integration_links=[
+            IntegrationLink(label=link.label, url=link.url) for link in item.integration_links or []
+        ],
+        tier=item.tier,
+        category=item.category,
+        tags=list(item.tags or []),
+        portal_url=f"{get_settings().portal_base_url}/partnerships/{item.partnership_id}",
+        partner_organisation_id=item.partner_organisation_id,
+        archived=item.archived_at is not None,
+        archived_at=item.archived_at,
         version=int(item.version or 1),
         created_at=item.created_at,
         updated_at=item.updated_at,
@@ -37,14 +73,16 @@ def _view(item: PartnershipItem) -> Partnership:
 def create_partnership(principal: Principal, request: PartnershipCreate) -> Partnership:
     principal.require_any(VENDOR_WRITERS)
     org = principal.organisation_id
-    unknown = set(request.assigned_user_ids) - dal.existing_user_ids(org, request.assigned_user_ids)
+    settings, existing = program_dal.get_with_users(org, request.assigned_user_ids)
+    unknown = set(request.assigned_user_ids) - existing
     if unknown:
         raise ValidationFailed(
             f"no such user in your organisation: {', '.join(sorted(unknown))}", field="assigned_user_ids",
         )
+    _require_classification(settings, request.tier, request.category, request.tags)
     now = datetime.now(UTC)
     partnership_id = new_id()
-    stage = DEFAULT_STAGES[0]
+    stage = program.entries(settings, "stages")[0].id
     assigned = list(dict.fromkeys(request.assigned_user_ids))
     item = dal.new_partnership_item(
         org, partnership_id,
@@ -57,6 +95,12 @@ def create_partnership(principal: Principal, request: PartnershipCreate) -> Part
         stage=stage,
         stage_changed_at=now,
         assigned_user_ids=assigned,
+        integration_links=[
+            LinkAttribute(label=link.label, url=link.url) for link in request.integration_links
+        ],
+        tier=request.tier,
+        category=request.category,
+        tags=list(dict.fromkeys(request.tags)),
         created_at=now,
         updated_at=now,
     )
@@ -76,15 +120,27 @@ def create_partnership(principal: Principal, request: PartnershipCreate) -> Part
     return _view(item)
 
 
-def writable_partnership(principal: Principal, partnership_id: str) -> PartnershipItem:
-    """The partnership a vendor writer may change: 404 if not theirs, 409 while archived."""
-    principal.require_any(VENDOR_WRITERS)
-    item = dal.get(principal.organisation_id, partnership_id)
+def _require_classification(
+    settings: ProgramItem | None, tier: str | None, category: str | None, tags: list[str] | None,
+) -> None:
+    program.require_entry(settings, "tiers", tier, field="tier")
+    program.require_entry(settings, "categories", category, field="category")
+    for index, tag in enumerate(tags or []):
+        program.require_entry(settings, "tags", tag, field=f"tags.{index}")
+
+
+def _writable(item: PartnershipItem | None) -> PartnershipItem:
     if item is None:
         raise NotFound("no such partnership")
     if item.archived_at is not None:
         raise Conflict("the partnership is archived; restore it before changing it")
     return item
+
+
+def writable_partnership(principal: Principal, partnership_id: str) -> PartnershipItem:
+    """The partnership a vendor writer may change: 404 if not theirs, 409 while archived."""
+    principal.require_any(VENDOR_WRITERS)
+    return _writable(dal.get(principal.organisation_id, partnership_id))
 
 
 def get_partnership(principal: Principal, partnership_id: str) -> Partnership:
@@ -95,23 +151,32 @@ def get_partnership(principal: Principal, partnership_id: str) -> Partnership:
     return _view(item)
 
 
-def list_partnerships(principal: Principal, *, limit: int, cursor: str | None) -> Page[Partnership]:
+def list_partnerships(
+    principal: Principal, query: PartnershipQuery, *, limit: int, cursor: str | None,
+) -> Page[Partnership]:
     principal.require_any(VENDOR_ROLES)
     org = principal.organisation_id
-    start = decode_cursor(cursor, tenant_id=org, listing="partnerships")
-    items, last_key = dal.list_page(org, limit=limit, start=start)
+    filters = {name.upper(): value for name, value in query.filters().items()}
+    # A cursor belongs to one listing: the same filters and the same order.
+    conditions = "&".join(f"{name}={value}" for name, value in sorted(filters.items()))
+    listing = f"partnerships?{conditions}&sort={query.sort}"
+    start = decode_cursor(cursor, tenant_id=org, listing=listing)
+    items, last_key, _ = dal.list_page(
+        org, filters=filters, by_name=query.sort.endswith("name"), descending=query.sort.startswith("-"),
+        limit=limit, start=start,
+    )
     return Page[Partnership](
         items=[_view(item) for item in items],
-        next_cursor=encode_cursor(last_key, tenant_id=org, listing="partnerships"),
+        next_cursor=encode_cursor(last_key, tenant_id=org, listing=listing),
     )
 
 
 def change_stage(principal: Principal, partnership_id: str, request: StageChange) -> Partnership:
-    if request.stage not in DEFAULT_STAGES:
-        principal.require_any(VENDOR_WRITERS)
-        raise ValidationFailed(f"unknown stage; the pipeline is {', '.join(DEFAULT_STAGES)}", field="stage")
+    principal.require_any(VENDOR_WRITERS)
     org = principal.organisation_id
-    item = writable_partnership(principal, partnership_id)
+    found, settings = program_dal.get_with_partnership(org, partnership_id)
+    item = _writable(found)
+    program.require_entry(settings, "stages", request.stage, field="stage")
     if request.expected_version is not None and request.expected_version != item.version:
         raise Conflict(f"the partnership is at version {item.version}, not {request.expected_version}")
     if item.stage == request.stage:
@@ -151,8 +216,190 @@ def list_activity(
             ActivityEntry(
                 id=item.activity_id, kind=item.kind, summary=item.summary, actor_user_id=item.actor_user_id,
                 occurred_at=item.occurred_at, details=dict(item.details.as_dict() if item.details else {}),
+                changes=[
+                    ChangeView(field=c.field, before=c.before, after=c.after) for c in item.changes or []
+                ],
             )
             for item in items
         ],
         next_cursor=encode_cursor(last_key, tenant_id=org, listing=listing),
     )
+
+
+# Fields a PATCH may change, in the order the activity log lists them.
+_PROFILE_FIELDS = (
+    "company_name", "partnership_type", "website", "logo_url", "country", "integration_links",
+    "tier", "category", "tags",
+)
+
+
+def _shown(field: str, value: object) -> str | None:
+    """A field's value as the activity log and the event show it."""
+    if value is None:
+        return None
+    if field == "integration_links":
+        return ", ".join(f"{link.label} <{link.url}>" for link in value) or None  # type: ignore[attr-defined]
+    if field == "tags":
+        return ", ".join(str(tag) for tag in value) or None  # type: ignore[attr-defined]
+    return str(value)
+
+
+def _require_version(item: PartnershipItem, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != item.version:
+        raise Conflict(f"the partnership is at version {item.version}, not {expected_version}")
+
+
+def _event(item: PartnershipItem, data: EventData, principal: Principal, now: datetime) -> EventEnvelope:
+    return EventEnvelope.new(data, tenant_id=item.organisation_id, actor=Actor.of(principal), occurred_at=now)
+
+
+def update_partnership(principal: Principal, partnership_id: str, request: PartnershipUpdate) -> Partnership:
+    if request.model_fields_set & {"tier", "category", "tags"}:
+        # Classification is checked against the vendor's lists: read both in one call.
+        principal.require_any(VENDOR_WRITERS)
+        found, settings = program_dal.get_with_partnership(principal.organisation_id, partnership_id)
+        item = _writable(found)
+        _require_classification(settings, request.tier, request.category, request.tags)
+    else:
+        item = writable_partnership(principal, partnership_id)
+    _require_version(item, request.expected_version)
+    if ("partnership_type" in request.model_fields_set and item.partnership_type == "distributor"
+            and request.partnership_type != "distributor"
+            and network_dal.has_resellers(item.organisation_id, partnership_id)):
+        raise Conflict("the distributor still has resellers assigned; unassign them "
+                       "(DELETE /distributors/{id}/resellers/{reseller_id}) before changing its type")
+    changes: list[dal.Change] = []
+    for field in _PROFILE_FIELDS:
+        if field not in request.model_fields_set:
+            continue
+        new = getattr(request, field)
+        if field == "integration_links":
+            new = [LinkAttribute(label=link.label, url=link.url) for link in new]
+        elif field == "tags":
+            new = list(dict.fromkeys(new))
+        before, after = _shown(field, getattr(item, field)), _shown(field, new)
+        if before != after:
+            changes.append(dal.Change(field=field, before=before, after=after))
+            setattr(item, field, new)
+            if field == "website":
+                item.website_domain = normalise_domain(new) if new else None
+    if not changes:
+        return _view(item)  # nothing changed: no write, no event
+
+    now = datetime.now(UTC)
+    item.updated_at = now
+    event = _event(item, PartnershipUpdated(
+        partnership_id=partnership_id, company_name=item.company_name, partnership_type=item.partnership_type,
+        country=item.country, website_domain=item.website_domain,
+        changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in changes],
+    ), principal, now)
+    activity = dal.Activity(
+        kind="partnership_updated", summary=f"Updated {', '.join(c.field for c in changes)}",
+        actor_user_id=principal.user_id, occurred_at=now, details={}, changes=tuple(changes),
+    )
+    dal.save_with_event(item, activity, event, is_new=False)
+    return _view(item)
+
+
+def archive_partnership(principal: Principal, partnership_id: str) -> Partnership:
+    """Archived partnerships keep everything but accept no writes until restored."""
+    item = writable_partnership(principal, partnership_id)
+    now = datetime.now(UTC)
+    item.archived_at, item.updated_at = now, now
+    event = _event(item, PartnershipArchived(partnership_id=partnership_id, company_name=item.company_name),
+                   principal, now)
+    activity = dal.Activity(
+        kind="partnership_archived", summary="Partnership archived", actor_user_id=principal.user_id,
+        occurred_at=now, details={}, changes=(dal.Change(field="archived", before="false", after="true"),),
+    )
+    dal.save_with_event(item, activity, event, is_new=False)
+    return _view(item)
+
+
+def _archived_partnership(
+    principal: Principal, partnership_id: str, roles: frozenset[Role],
+) -> PartnershipItem:
+    """404 if not the caller's, then 403 without one of ``roles``, then 409 unless archived."""
+    principal.require_any(VENDOR_WRITERS)
+    item = dal.get(principal.organisation_id, partnership_id)
+    if item is None:
+        raise NotFound("no such partnership")
+    principal.require_any(roles)
+    if item.archived_at is None:
+        raise Conflict("the partnership is not archived")
+    return item
+
+
+def restore_partnership(principal: Principal, partnership_id: str) -> Partnership:
+    item = _archived_partnership(principal, partnership_id, VENDOR_WRITERS)
+    now = datetime.now(UTC)
+    item.archived_at, item.updated_at = None, now
+    event = _event(item, PartnershipRestored(partnership_id=partnership_id, company_name=item.company_name),
+                   principal, now)
+    activity = dal.Activity(
+        kind="partnership_restored", summary="Partnership restored", actor_user_id=principal.user_id,
+        occurred_at=now, details={}, changes=(dal.Change(field="archived", before="true", after="false"),),
+    )
+    dal.save_with_event(item, activity, event, is_new=False)
+    return _view(item)
+
+
+def delete_partnership(principal: Principal, partnership_id: str) -> None:
+    """Only an admin deletes, and only an archived partnership: archiving is the undoable step."""
+    item = _archived_partnership(principal, partnership_id, frozenset({Role.ADMIN}))
+    nodes = network_dal.read(item.organisation_id, node_ids=[partnership_id], module=False).nodes
+    node = nodes.get(partnership_id)
+    if node is not None and (node.distributors or node.reseller_count):
+        # Its assignments live on the other partnerships too: end them first, keeping past attribution.
+        raise Conflict("the partnership is still in the distributor network; unassign it first")
+    event = _event(item, PartnershipDeleted(
+        partnership_id=partnership_id, company_name=item.company_name,
+        partner_organisation_id=item.partner_organisation_id,
+    ), principal, datetime.now(UTC))
+    dal.delete_with_event(item, event)
+
+
+def assign_user(principal: Principal, partnership_id: str, user_id: str) -> Partnership:
+    item = writable_partnership(principal, partnership_id)
+    assigned = list(item.assigned_user_ids or [])
+    if user_id in assigned:
+        return _view(item)  # already looks after it: nothing to do, nobody to notify again
+    if len(assigned) >= MAX_ASSIGNEES:
+        raise Conflict(f"a partnership has at most {MAX_ASSIGNEES} assigned users")
+    if not dal.existing_user_ids(principal.organisation_id, [user_id]):
+        raise ValidationFailed("no such user in your organisation", field="user_id")
+    now = datetime.now(UTC)
+    item.assigned_user_ids, item.updated_at = [*assigned, user_id], now
+    event = _event(item, PartnershipUserAssigned(
+        partnership_id=partnership_id, company_name=item.company_name, user_id=user_id,
+        assigned_user_ids=item.assigned_user_ids,
+    ), principal, now)
+    activity = dal.Activity(
+        kind="user_assigned", summary=f"{user_id} assigned", actor_user_id=principal.user_id, occurred_at=now,
+        details={"user_id": user_id},
+        changes=(dal.Change(field="assigned_user_ids", before=", ".join(assigned) or None,
+                            after=", ".join(item.assigned_user_ids)),),
+    )
+    dal.save_with_event(item, activity, event, is_new=False)
+    return _view(item)
+
+
+def unassign_user(principal: Principal, partnership_id: str, user_id: str) -> Partnership:
+    item = writable_partnership(principal, partnership_id)
+    assigned = list(item.assigned_user_ids or [])
+    if user_id not in assigned:
+        raise NotFound("that user is not assigned to the partnership")
+    now = datetime.now(UTC)
+    item.assigned_user_ids, item.updated_at = [user for user in assigned if user != user_id], now
+    event = _event(item, PartnershipUserUnassigned(
+        partnership_id=partnership_id, company_name=item.company_name, user_id=user_id,
+        assigned_user_ids=item.assigned_user_ids,
+    ), principal, now)
+    activity = dal.Activity(
+        kind="user_unassigned", summary=f"{user_id} unassigned", actor_user_id=principal.user_id,
+        occurred_at=now, details={"user_id": user_id},
+        changes=(dal.Change(field="assigned_user_ids", before=", ".join(assigned),
+                            after=", ".join(item.assigned_user_ids) or None),),
+    )
+    dal.save_with_event(item, activity, event, is_new=False)
+    return _view(item)

@@ -1,0 +1,233 @@
+"""Partners service at two program sizes: DynamoDB calls and items per request (issue #3, item 13).
+
+Runs the real API handler against moto in process, with the table created from template.yaml and
+filled directly through the service's own item classes (the same items the API writes), then
+calls each endpoint at the small and the large size and compares what it read and wrote. Counts,
+not times: they do not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from botocore.handlers import BUILTIN_HANDLERS
+
+from local.template import ROOT, template
+
+# The handler's imports, as in Lambda: the shared layer and the service's code.
+for _path in (ROOT / "shared", ROOT / "services" / "partners"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+# BENCH_PARTNER_SIZES="200,2000" for a quick run; the recorded results use the issue's sizes.
+_SIZES = os.environ.get("BENCH_PARTNER_SIZES", "1000,50000").split(",")
+SIZES = dict(zip(("S", "L"), map(int, _SIZES), strict=True))
+GOAL_LIST_RATIO = 1.1
+ORG = "org-bench"
+ADMIN = {"sub": "u-admin", "custom:org_id": ORG, "custom:roles": "admin", "email": "admin@bench.example"}
+TIERS, COUNTRIES = ("gold", "silver", "bronze"), ("DE", "FR", "GB", "US", "NL", "ES", "IT", "SE")
+TYPES = ("referral", "reseller", "implementation", "technology", "distributor")
+STAGES = ("recruitment", "onboarding", "activation", "growth", "retention", "advocacy")
+
+
+@dataclass
+class Tally:
+    calls: list[str] = field(default_factory=list)
+    read: int = 0
+    written: int = 0
+
+
+_active: list[Tally] = []
+
+
+def _after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    if not _active:
+        return
+    tally = _active[-1]
+    tally.calls.append(model.name)
+    if model.name in {"Query", "Scan"}:
+        tally.read += int(parsed.get("Count", 0))
+    elif model.name == "GetItem":
+        tally.read += 1 if parsed.get("Item") else 0
+    elif model.name == "BatchGetItem":
+        tally.read += sum(len(items) for items in parsed.get("Responses", {}).values())
+
+
+def _count_writes(params: dict[str, Any], model: Any, **_: Any) -> None:
+    if _active and model.name == "TransactWriteItems":
+        _active[-1].written += len(params.get("TransactItems", []))
+    elif _active and model.name in {"PutItem", "UpdateItem", "DeleteItem"}:
+        _active[-1].written += 1
+
+
+BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
+BUILTIN_HANDLERS.append(("provide-client-params.dynamodb", _count_writes))
+
+
+@contextmanager
+def tally() -> Iterator[Tally]:
+    current = Tally()
+    _active.append(current)
+    try:
+        yield current
+    finally:
+        _active.remove(current)
+
+
+def _environment() -> None:
+    os.environ.update({
+        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+        "POWERTOOLS_SERVICE_NAME": "partners", "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
+        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": "PartnersTable",
+        "CURSOR_SECRET": "bench-cursor-secret-0123456789abcdef0123456789",
+    })
+
+
+def _create_table() -> None:
+    props = template().tables["PartnersTable"]
+    keys = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
+            "BillingMode")
+    request = {key: props[key] for key in keys if key in props}
+    boto3.client("dynamodb").create_table(TableName="PartnersTable", **request)
+
+
+def _fill(count: int, rng: random.Random) -> None:
+    from partners.dal import partnerships as dal
+    from partners.dal.tables import EntryAttribute, PartnersItem, ProgramItem
+
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    with PartnersItem.batch_write() as batch:
+        tiers = [EntryAttribute(id=tier, name=tier.title()) for tier in TIERS]
+        program = ProgramItem(
+            pk=f"ORG#{ORG}#", sk="PROGRAM#", organisation_id=ORG, updated_at=start, tiers=tiers,
+        )
+        program.version = 1
+        batch.save(program)
+        for index in range(count):
+            created = start + timedelta(minutes=index)
+            item = dal.new_partnership_item(
+                ORG, f"{index:08d}{rng.getrandbits(64):016x}",
+                company_name=f"Partner {rng.getrandbits(32):08x}", partnership_type=rng.choice(TYPES),
+                country=rng.choice(COUNTRIES), tier=rng.choice(TIERS), stage=rng.choice(STAGES),
+                stage_changed_at=created, created_at=created, updated_at=created, assigned_user_ids=[],
+            )
+            item.version = 1
+            batch.save(item)
+            for entry in dal.index_items(item):
+                batch.save(entry)
+
+
+def _event(method: str, path: str, route: str, query: dict[str, str] | None = None,
+           body: dict[str, Any] | None = None, params: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "version": "2.0", "routeKey": f"{method} {route}", "rawPath": path,
+        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
+        "queryStringParameters": query, "pathParameters": params,
+        "headers": {"content-type": "application/json"},
+        "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
+                           "authorizer": {"jwt": {"claims": ADMIN, "scopes": None}},
+                           "requestId": "bench", "stage": "$default"},
+        "body": json.dumps(body) if body is not None else None, "isBase64Encoded": False,
+    }
+
+
+class _Context:
+    function_name, memory_limit_in_mb, aws_request_id = "bench", 512, "bench"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:bench"
+
+
+def _call(event: dict[str, Any]) -> tuple[dict[str, Any], Tally]:
+    from partners.handlers.api import handler
+
+    with tally() as counted:
+        response = handler(event, _Context())
+    if response["statusCode"] >= 400:
+        raise RuntimeError(f"{event['routeKey']} answered {response['statusCode']}: {response['body']}")
+    return json.loads(response["body"] or "null"), counted
+
+
+def _measure_size(count: int) -> dict[str, Tally]:
+    from moto import mock_aws
+
+    from trellis.settings import get_settings
+
+    _environment()
+    get_settings.cache_clear()
+    rng = random.Random(20261123)
+    with mock_aws():
+        _create_table()
+        _fill(count, rng)
+        lists = {
+            "GET /partnerships (newest first)": {"limit": "25"},
+            "GET /partnerships?tier=gold": {"limit": "25", "tier": "gold"},
+            "GET /partnerships?sort=name": {"limit": "25", "sort": "name"},
+            "GET /partnerships?country=DE&type=reseller": {
+                "limit": "25", "country": "DE", "type": "reseller",
+            },
+        }
+        results = {name: _call(_event("GET", "/partnerships", "/partnerships", query))[1]
+                   for name, query in lists.items()}
+        created, results["POST /partnerships"] = _call(_event(
+            "POST", "/partnerships", "/partnerships",
+            body={"company_name": "Bench", "partnership_type": "reseller", "country": "DE", "tier": "gold"},
+        ))
+        pid = created["id"]
+        path, route = f"/partnerships/{pid}", "/partnerships/{partnership_id}"
+        params = {"partnership_id": pid}
+        results["GET /partnerships/{id}"] = _call(_event("GET", path, route, params=params))[1]
+        writes = {
+            "PATCH /partnerships/{id}": ("PATCH", "", {"tier": "silver", "company_name": "Bench GmbH"}),
+            "PUT /partnerships/{id}/stage": ("PUT", "/stage", {"stage": "onboarding"}),
+            "POST /partnerships/{id}/archive": ("POST", "/archive", None),
+            "POST /partnerships/{id}/restore": ("POST", "/restore", None),
+        }
+        for name, (method, suffix, body) in writes.items():
+            results[name] = _call(_event(method, path + suffix, route + suffix, params=params, body=body))[1]
+    return results
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    small: Tally
+    large: Tally
+
+    @property
+    def ratio(self) -> float:
+        return (self.large.read or 1) / (self.small.read or 1)
+
+    @property
+    def holds(self) -> bool:
+        same_calls = self.small.calls == self.large.calls
+        return same_calls and self.ratio <= GOAL_LIST_RATIO and self.large.written == self.small.written
+
+
+def measure() -> list[Row]:
+    small, large = (_measure_size(SIZES[size]) for size in ("S", "L"))
+    return [Row(endpoint, small[endpoint], large[endpoint]) for endpoint in small]
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        f"Program sizes: S = {SIZES['S']:,} partnerships, L = {SIZES['L']:,} (one vendor). Goal: the same",
+        f"DynamoDB calls at both sizes and items read L/S ≤ {GOAL_LIST_RATIO}.",
+        "",
+        "| endpoint | calls (S) | calls (L) | items read S → L | ratio | items written S → L | goal |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {r.endpoint} | {', '.join(r.small.calls)} | {', '.join(r.large.calls)} | {r.small.read} → "
+        f"{r.large.read} | {r.ratio:.2f} | {r.small.written} → {r.large.written} | "
+        f"{'holds' if r.holds else 'MISSES'} |"
+        for r in rows
+    ]
+    return "\n".join(lines)
