@@ -37,7 +37,7 @@ class DemoUser:
 @dataclass(frozen=True)
 class DemoPartnership:
     vendor_id: str
-    partner_id: str  # the partner organisation (issue #3 links them; today the company name does)
+    partner_id: str  # the partner organisation, linked to the partnership as if it had accepted an invitation
     company_name: str
     partnership_type: Literal["referral", "reseller", "implementation", "technology", "distributor"]
     country: str
@@ -47,6 +47,9 @@ class DemoPartnership:
     stage_changes: tuple[str, ...] = ()
     distributor: str | None = None  # company name of the distributor whose network it is in
     website: str | None = None
+    tier: str | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 def _org(organisation_id: str, name: str, kind: Literal["vendor", "partner"]) -> DemoOrganisation:
@@ -110,22 +113,34 @@ USERS: tuple[DemoUser, ...] = _build_users()
 
 PARTNERSHIPS: tuple[DemoPartnership, ...] = (
     DemoPartnership("org-acme", "org-northwind", "Northwind Distribution", "distributor", "DE",
-                    ("u-acme-pm",), ("onboarding", "activation", "growth"), website="https://northwind.example"),
-    DemoPartnership("org-acme", "org-contoso", "Contoso Systems (via Northwind)", "reseller", "AT",
+                    ("u-acme-pm",), ("onboarding", "activation", "growth"), website="https://northwind.example",
+                    tier="gold", category="distributor", tags=("emea",)),
+    DemoPartnership("org-acme", "org-contoso", "Contoso Systems", "reseller", "AT",
                     ("u-acme-pm",), ("onboarding", "activation"), distributor="Northwind Distribution",
-                    website="https://contoso.example"),
-    DemoPartnership("org-acme", "org-fabrikam", "Fabrikam IT (via Northwind)", "reseller", "CH",
-                    ("u-acme-pm2",), (), distributor="Northwind Distribution", website="https://fabrikam.example"),
+                    website="https://contoso.example", tier="silver", category="system-integrator",
+                    tags=("emea", "cloud")),
+    DemoPartnership("org-acme", "org-fabrikam", "Fabrikam IT", "reseller", "CH",
+                    ("u-acme-pm2",), (), distributor="Northwind Distribution", website="https://fabrikam.example",
+                    tier="registered", category="system-integrator", tags=("emea",)),
     DemoPartnership("org-acme", "org-tailspin", "Tailspin Referrals", "referral", "GB",
-                    ("u-acme-pm2",), ("onboarding",)),
+                    ("u-acme-pm2",), ("onboarding",), tier="registered", category="agency"),
     DemoPartnership("org-acme", "org-wingtip", "Wingtip Implementations", "implementation", "US",
-                    ("u-acme-pm", "u-acme-pm2"), ("onboarding", "activation", "growth", "retention")),
+                    ("u-acme-pm", "u-acme-pm2"), ("onboarding", "activation", "growth", "retention"),
+                    tier="gold", category="consultancy", tags=("cloud", "security")),
     DemoPartnership("org-globex", "org-initech", "Initech Consulting", "reseller", "US",
-                    ("u-globex-pm",), ("onboarding", "activation"), website="https://initech.example"),
+                    ("u-globex-pm",), ("onboarding", "activation"), website="https://initech.example",
+                    tier="gold", category="consultancy", tags=("cloud",)),
     DemoPartnership("org-globex", "org-umbrella", "Umbrella Integrations", "implementation", "FR",
-                    ("u-globex-pm2",), ("onboarding",)),
+                    ("u-globex-pm2",), ("onboarding",), tier="silver", category="system-integrator"),
 )
 
+
+# Each vendor's program lists (PUT /program/{list}); the partnerships above use their ids.
+PROGRAM_LISTS: dict[str, list[str]] = {
+    "tiers": ["Gold", "Silver", "Registered"],
+    "categories": ["Distributor", "System integrator", "Consultancy", "Agency"],
+    "tags": ["EMEA", "Cloud", "Security"],
+}
 
 ORGANISATIONS_BY_ID = {organisation.organisation_id: organisation for organisation in ORGANISATIONS}
 USERS_BY_EMAIL = {user.email.lower(): user for user in USERS}

@@ -50,42 +50,92 @@ def seed_directory(environment: Mapping[str, str], timeout: float = 60.0) -> Non
 
 
 def seed_partnerships(base_url: str, token_for: Callable[[demo.DemoUser], str]) -> dict[str, int]:
-    """Create the demo partnerships through the API; returns the notifications each user should get."""
+    """Create the demo program and partnerships through the API; returns the notifications each user
+    should get."""
     session = requests.Session()
     expected: dict[str, int] = {}
-    for vendor in {p.vendor_id for p in demo.PARTNERSHIPS}:
+    for vendor in sorted({p.vendor_id for p in demo.PARTNERSHIPS}):
         headers = {"authorization": f"Bearer {token_for(demo.admin_of(vendor))}"}
-        existing = _company_names(session, base_url, headers)
+        for list_name, names in demo.PROGRAM_LISTS.items():
+            # Saving the same list again changes nothing, so a second load is harmless.
+            _call(session, "put", f"{base_url}/program/{list_name}", headers,
+                  {"entries": [{"name": name} for name in names]})
+        existing = _company_ids(session, base_url, headers)
         for partnership in (p for p in demo.PARTNERSHIPS if p.vendor_id == vendor):
             if partnership.company_name in existing:
                 continue
             body: dict[str, Any] = {
                 "company_name": partnership.company_name, "partnership_type": partnership.partnership_type,
                 "country": partnership.country, "assigned_user_ids": list(partnership.assigned_user_ids),
+                "tier": partnership.tier, "category": partnership.category, "tags": list(partnership.tags),
             }
             if partnership.website:
                 body["website"] = partnership.website
             created = _call(session, "post", f"{base_url}/partnerships", headers, body)
+            existing[partnership.company_name] = created["id"]
             for stage in partnership.stage_changes:
                 stage_url = f"{base_url}/partnerships/{created['id']}/stage"
                 _call(session, "put", stage_url, headers, {"stage": stage})
                 for user_id in partnership.assigned_user_ids:
                     expected[user_id] = expected.get(user_id, 0) + 1
+        _seed_network(session, base_url, headers, vendor, existing)
     return expected
 
 
-def _company_names(session: requests.Session, base_url: str, headers: dict[str, str]) -> set[str]:
-    names: set[str] = set()
+def _seed_network(
+    session: requests.Session, base_url: str, headers: dict[str, str], vendor: str, ids: Mapping[str, str],
+) -> None:
+    """The vendor's distributor network: the module on, each reseller under its distributor."""
+    resellers = [p for p in demo.PARTNERSHIPS if p.vendor_id == vendor and p.distributor]
+    if not resellers:
+        return
+    _call(session, "put", f"{base_url}/distributor-module", headers, {"enabled": True})
+    for reseller in resellers:
+        distributor_id, reseller_id = ids[str(reseller.distributor)], ids[reseller.company_name]
+        response = session.post(f"{base_url}/distributors/{distributor_id}/resellers", headers=headers,
+                                json={"reseller_id": reseller_id}, timeout=30)
+        if response.status_code not in (201, 409):  # 409: assigned by an earlier load
+            raise RuntimeError(f"assigning {reseller.company_name} → {response.status_code}: {response.text}")
+
+
+def partner_links(base_url: str, token_for: Callable[[demo.DemoUser], str]) -> list[dict[str, str]]:
+    """Which partner organisation is party to which partnership (ids as the API gave them)."""
+    session = requests.Session()
+    links: list[dict[str, str]] = []
+    for vendor in sorted({p.vendor_id for p in demo.PARTNERSHIPS}):
+        headers = {"authorization": f"Bearer {token_for(demo.admin_of(vendor))}"}
+        ids = _company_ids(session, base_url, headers)
+        links += [
+            {"vendor_id": vendor, "partnership_id": ids[p.company_name], "partner_id": p.partner_id}
+            for p in demo.PARTNERSHIPS if p.vendor_id == vendor and p.company_name in ids
+        ]
+    return links
+
+
+def seed_partner_links(
+    environment: Mapping[str, str], links: list[dict[str, str]], timeout: float = 60.0,
+) -> None:
+    """Make each demo partner organisation party to its partnership, as an accepted invitation would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "local.seed", "--links"], cwd=ROOT, env=dict(environment),
+        input=json.dumps(links), text=True, capture_output=True, timeout=timeout, check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"linking the demo partner organisations failed:\n{result.stderr}")
+
+
+def _company_ids(session: requests.Session, base_url: str, headers: dict[str, str]) -> dict[str, str]:
+    ids: dict[str, str] = {}
     cursor: str | None = None
     while True:
         params: dict[str, Any] = {"limit": 100, **({"cursor": cursor} if cursor else {})}
         page = session.get(f"{base_url}/partnerships", headers=headers, params=params, timeout=30)
         page.raise_for_status()
         content = page.json()
-        names.update(item["company_name"] for item in content["items"])
+        ids.update((item["company_name"], item["id"]) for item in content["items"])
         cursor = content.get("next_cursor")
         if not cursor:
-            return names
+            return ids
 
 
 def _call(session: requests.Session, method: str, url: str, headers: dict[str, str], body: Any) -> Any:
@@ -129,5 +179,23 @@ def _write_directory() -> None:
                       roles={Role(role) for role in user["roles"]})
 
 
+def _write_links() -> None:
+    """Entry point of the child process for partner links (partners API function environment)."""
+    from datetime import UTC, datetime
+
+    from partners.dal import partnerships
+    from partners.dal.tables import PartnershipItem
+    from trellis.dynamo import transaction
+
+    for link in json.load(sys.stdin):
+        item = partnerships.get(link["vendor_id"], link["partnership_id"])
+        if item is None or item.partner_organisation_id:
+            continue
+        item.partner_organisation_id = link["partner_id"]
+        with transaction(PartnershipItem) as write:
+            write.save(item)
+            write.save(partnerships.partner_link_item(item, link["partner_id"], datetime.now(UTC)))
+
+
 if __name__ == "__main__":
-    _write_directory()
+    _write_links() if "--links" in sys.argv else _write_directory()

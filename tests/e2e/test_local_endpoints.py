@@ -84,8 +84,21 @@ def test_demo_partnerships_include_a_distributor_and_its_resellers(stack: LocalS
     types = {item["partnership_type"] for item in page["items"]}
     assert {"distributor", "reseller", "referral"} <= types
     assert len({item["stage"] for item in page["items"]}) >= 3
-    resellers = [item for item in page["items"] if item["partnership_type"] == "reseller"]
-    assert all("via Northwind" in item["company_name"] for item in resellers)
+    assert {item["tier"] for item in page["items"]} == {"gold", "silver", "registered"}
+    [distributor] = [item for item in page["items"] if item["partnership_type"] == "distributor"]
+    network = stack.session.get(stack.url(f"/distributors/{distributor['id']}/resellers"),
+                                headers=stack.as_user("admin@acme.example"), timeout=10).json()
+    assert sorted(item["company_name"] for item in network["items"]) == ["Contoso Systems", "Fabrikam IT"]
+
+
+def test_a_demo_distributors_users_see_their_own_resellers(stack: LocalStack) -> None:
+    headers = stack.as_user("admin@northwind.example")
+    listed = stack.session.get(stack.url("/partner/partnerships"), headers=headers, timeout=10).json()
+    [mine] = listed["items"]
+    assert mine["partnership_type"] == "distributor"
+    url = stack.url(f"/partner/distributors/{mine['id']}/resellers")
+    resellers = stack.session.get(url, headers=headers, timeout=10).json()["items"]
+    assert sorted(item["company_name"] for item in resellers) == ["Contoso Systems", "Fabrikam IT"]
 
 
 def test_health_reports_ready_with_demo_loaded(stack: LocalStack) -> None:
