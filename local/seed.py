@@ -1,10 +1,12 @@
 """Loading the demo world (``local.demo``) into a running stack.
 
-Organisations and users have no API yet (invitations are issue #3), so they are written with the
-partners service's own logic, in a process that has the partners API function's environment
-(``python -m local.seed`` reads the directory as JSON on stdin). Partnerships go through the real
-API over HTTP with the vendor admin's token, so their events travel the whole pipe and the
-assigned partner managers get their notifications like any other change.
+Demo organisations and users have fixed ids (the local token issuer knows them), so they are
+written with the partners service's own logic rather than through invitations, in a process that
+has the partners API function's environment (``python -m local.seed`` reads the directory as JSON
+on stdin); so are the links that make each partner organisation party to its partnership
+(``--links``), as an accepted invitation would. The program lists, partnerships, stage changes and
+the distributor network go through the real API over HTTP with the vendor admin's token, so their
+events travel the whole pipe and the assigned partner managers get their notifications.
 Both steps skip what is already there, so loading twice changes nothing.
 """
 
