@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
     ValidationInfo,
@@ -758,3 +759,123 @@ class TierDefaultPlan(BaseModel):
 
 class TierDefaultPlans(BaseModel):
     items: list[TierDefaultPlan]
+
+
+# ---------------------------------------------------------------- checklists and journey
+
+MAX_CHECKLIST_ITEMS = 30
+
+
+class ChecklistEntryInput(BaseModel):
+    """A task of a stage's checklist. Omit ``id`` for a new task: it is made from the title."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: StageId | None = None
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=PRINTABLE)]
+    # Text may span lines; other control characters are refused.
+    description: Annotated[
+        str, StringConstraints(max_length=1000, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$"),
+    ] | None = None
+    required: StrictBool = False
+
+
+class ChecklistUpdate(BaseModel):
+    """A stage's whole checklist, in order. Tasks left out are removed (their ticks are kept but
+    hidden); their ids are never given to a new task, so a tick always means the task it was made on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ChecklistEntryInput] = Field(max_length=MAX_CHECKLIST_ITEMS)
+    expected_version: StrictInt | None = Field(
+        default=None, ge=0, description="Fail with 409 if the checklist changed meanwhile (0: not saved yet)",
+    )
+
+
+class ChecklistEntry(BaseModel):
+    id: str
+    title: str
+    description: str | None = None
+    required: bool
+
+
+class StageChecklistDefinition(BaseModel):
+    stage_id: str
+    stage_name: str
+    items: list[ChecklistEntry]
+    version: int = Field(description="0 until the stage's checklist is first saved")
+    updated_at: datetime | None = None
+
+
+class ChecklistDefinitions(BaseModel):
+    """Every stage of the pipeline, in order, with its checklist (empty until defined)."""
+
+    stages: list[StageChecklistDefinition]
+
+
+class ChecklistTick(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    done: StrictBool
+
+
+ChecklistSide = Literal["vendor", "partner"]
+
+
+class ChecklistProgressEntry(BaseModel):
+    id: str
+    title: str
+    description: str | None = None
+    required: bool
+    done: bool
+    done_by: str | None = Field(default=None, description="Who last ticked or unticked it")
+    done_side: ChecklistSide | None = None
+    done_at: datetime | None = Field(default=None, description="When it was last ticked or unticked")
+
+
+class PartnershipChecklist(BaseModel):
+    partnership_id: str
+    stage_id: str
+    stage_name: str
+    current_stage: bool = Field(description="Whether this is the partnership's stage now")
+    items: list[ChecklistProgressEntry]
+    done_count: int
+    required_count: int
+    required_complete: bool = Field(description="Every required item is done")
+
+
+class StageJourney(BaseModel):
+    stage_id: str
+    name: str
+    partners: int = Field(description="Live (not archived) partnerships in the stage now")
+    entered: int = Field(description="Partnerships that ever entered the stage")
+    moved_on: int = Field(description="Of those, how many later reached a stage after it in the pipeline")
+    next_stage_id: str | None = None
+    conversion_rate: float | None = Field(
+        default=None, description="moved_on / entered (null when none entered; none for the last stage)",
+    )
+    completed_stays: int = Field(description="Stays in the stage that ended with a move to another stage")
+    median_hours_in_stage: float | None = Field(
+        default=None,
+        description="Median length of the completed stays, from a histogram with buckets √2 apart "
+                    "(within ~20%); archived time is not counted; null without completed stays",
+    )
+
+
+class TimeToFirstDeal(BaseModel):
+    partnerships_with_a_deal: int
+    median_days: float | None = Field(
+        default=None,
+        description="Median time from a partnership's creation to its first won deal. Null until the "
+                    "leads service publishes won-deal events (issue #4): no number is made up before then.",
+    )
+
+
+class JourneyReport(BaseModel):
+    """The partner journey of the vendor's program, kept up to date from the partnership events.
+
+    Counts start from when the journey consumer first saw a partnership's events (no backfill).
+    """
+
+    stages: list[StageJourney]
+    time_to_first_deal: TimeToFirstDeal

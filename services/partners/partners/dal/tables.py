@@ -20,6 +20,11 @@
 | PastDistributor | ORG#<org>#PARTNERSHIP#<r># | ZNETWORK#PAST#<removed>#<d># |          |                |
 | CommissionPlan | ORG#<org>#PARTNERSHIP#<id># | PROFILE#COMMISSION# |                     |                |
 | CommissionDefault | ORG#<org>#COMMISSION_DEFAULTS# | TIER#<tier># |                   |                |
+| Checklist    | ORG#<org>#CHECKLISTS#       | STAGE#<stage>#  |                         |                |
+| ChecklistProgress | ORG#<org>#PARTNERSHIP#<id># | PROFILE#CHECKLIST#<stage># |          |                |
+| JourneyPartnership | ORG#<org>#JOURNEY_PARTNERSHIP#<id># | STATE# |                     |                |
+| JourneyStage | ORG#<org>#JOURNEY#          | STAGE#<stage>#  |                         |                |
+| JourneyDuration | ORG#<org>#JOURNEY#       | STAGE#<stage>#HOURS#<bb># ⁴ |             |                |
 | Outbox       | ORG#<org>#OUTBOX#<event>#   | OUTBOX#         |                         |                |
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
@@ -32,6 +37,9 @@ organisation's id, so the public accept route derives this tenant-first key from
 a tier id of the vendor's program, whose default plan the item holds.)
 (³ ``<d>``/``<r>``: the distributor's / reseller's partnership id; ``<removed>``: when the
 assignment ended, ISO 8601. ``ZNETWORK#`` is named to sort after ``PARTNERSHIP#``.)
+(⁴ ``<bb>``: a histogram bucket, two digits; ``FIRST_DEAL#HOURS#<bb>#`` for times to a first deal.
+The ``ORG#<org>#JOURNEY#`` partition holds only aggregates (a few items per stage), so the journey
+report is one Query whatever the program size; see partners/dal/journey.py.)
 
 Items that belong to one partnership live in its collection (pk ``ORG#<org>#PARTNERSHIP#<id>#``)
 with sort keys that sort AFTER ``PARTNERSHIP#`` (e.g. ``PROFILE#ICP#``), so the descending activity
@@ -367,3 +375,93 @@ class PastDistributorItem(PartnersItem, discriminator="PastDistributor"):  # typ
     assigned_by = UnicodeAttribute(null=True)
     removed_at = UTCDateTimeAttribute()
     removed_by = UnicodeAttribute(null=True)
+
+
+# ---------------------------------------------------------------- checklists and journey
+
+
+class ChecklistEntryAttribute(MapAttribute[str, object]):
+    """One task of a stage's checklist: a stable id (what progress refers to), its title and rules."""
+
+    id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    required = BooleanAttribute(default=False)
+
+
+class ChecklistItem(PartnersItem, discriminator="Checklist"):  # type: ignore[valid-type,misc,call-arg]
+    """The checklist of one stage of the vendor's pipeline, saved as a whole.
+
+    ``retired_ids``: ids of removed tasks, never given to a new task (their ticks stay stored).
+    """
+
+    organisation_id = UnicodeAttribute()
+    stage_id = UnicodeAttribute()
+    entries = ListAttribute[ChecklistEntryAttribute](of=ChecklistEntryAttribute, default=list)
+    retired_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class TickAttribute(MapAttribute[str, object]):
+    """The state of one task on one partnership: done or not, and who set it when."""
+
+    item_id = UnicodeAttribute()
+    done = BooleanAttribute()
+    by_user_id = UnicodeAttribute(null=True)
+    side = UnicodeAttribute()  # "vendor" | "partner"
+    at = UTCDateTimeAttribute()
+
+
+class ChecklistProgressItem(PartnersItem, discriminator="ChecklistProgress"):  # type: ignore[valid-type,misc,call-arg]
+    """A partnership's progress on one stage's checklist (one item per stage it was ticked in)."""
+
+    organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    stage_id = UnicodeAttribute()
+    ticks = ListAttribute[TickAttribute](of=TickAttribute, default=list)
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class JourneyPartnershipItem(PartnersItem, discriminator="JourneyPartnership"):  # type: ignore[valid-type,misc,call-arg]
+    """What the journey consumer knows of one partnership, to turn its next event into aggregates.
+
+    Kept outside the partnership's collection (deleting a partnership removes that collection while
+    its events may still be on their way); a deleted partnership stays here as a tombstone.
+    """
+
+    organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    stage = UnicodeAttribute(null=True)  # None: not known yet (its first event had no stage)
+    stage_entered_at = UTCDateTimeAttribute(null=True)
+    # Time already spent in the current stage before an archive paused the clock.
+    seconds_in_stage = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute(null=True)
+    entered = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    moved_on = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    archived = BooleanAttribute(default=False)
+    deleted = BooleanAttribute(default=False)
+    first_deal_at = UTCDateTimeAttribute(null=True)
+    last_seen_at = UTCDateTimeAttribute()
+    last_event_id = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class JourneyStageItem(PartnersItem, discriminator="JourneyStage"):  # type: ignore[valid-type,misc,call-arg]
+    """Counters of one stage (written with ADD only, so concurrent events never lose an update)."""
+
+    stage_id = UnicodeAttribute()
+    current = NumberAttribute(null=True)  # live partnerships in the stage now
+    entered = NumberAttribute(null=True)  # partnerships that ever entered it
+    moved_on = NumberAttribute(null=True)  # of those, how many later reached a stage after it
+
+
+class JourneyDurationItem(PartnersItem, discriminator="JourneyDuration"):  # type: ignore[valid-type,misc,call-arg]
+    """One bucket of a duration histogram: a stage's completed stays, or times to a first deal."""
+
+    measure = UnicodeAttribute()  # "stage" | "first_deal"
+    stage_id = UnicodeAttribute(null=True)
+    bucket = NumberAttribute()
+    count = NumberAttribute(null=True)
