@@ -117,6 +117,9 @@ def build_world(api: ApiClient) -> World:
     tiers = {"entries": [{"name": "Platinum"}, {"name": "Silver"}]}
     _created(api.put("/program/tiers", json_body=tiers), 200)
     _created(api.put("/distributor-module", json_body={"enabled": True}), 200)
+    _created(api.put(f"/program/checklists/{CHECKLIST_STAGE}", json_body={
+        "items": [{"id": CHECKLIST_ITEM, "title": "Sign the partner agreement"}],
+    }), 200)
     shared_field = _created(api.post("/custom-fields", json_body={
         "key": "partner_region", "label": "Partner region", "type": "text", "visibility": "shared",
     }))
@@ -312,6 +315,9 @@ class Recipe:
     findings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
+CHECKLIST_STAGE, CHECKLIST_ITEM = "recruitment", "agreement"
+
+
 def _p(world: World) -> str:
     return f"/partnerships/{world.partnership}"
 
@@ -472,6 +478,25 @@ RECIPES: dict[str, Recipe] = {
     "GET /partnerships/{partnership_id}/distributors": Recipe(
         lambda w: f"/partnerships/{w.reseller}/distributors", vendor_read(),
     ),
+    # ------------------------------------------------------------ checklists and the journey report
+    "GET /program/checklists": Recipe(lambda w: "/program/checklists", vendor_read(collection=True)),
+    "PUT /program/checklists/{stage_id}": Recipe(
+        # Every vendor's pipeline starts with the journey's stages: acme-corp's admin defines its own.
+        lambda w: f"/program/checklists/{CHECKLIST_STAGE}", admin_only(collection=True),
+        body=lambda w: {"items": [{"id": CHECKLIST_ITEM, "title": "Sign it"}, {"title": "Kick-off"}]},
+    ),
+    "GET /partnerships/{partnership_id}/checklist": Recipe(lambda w: f"{_p(w)}/checklist", vendor_read()),
+    "PUT /partnerships/{partnership_id}/checklist/{item_id}": Recipe(
+        lambda w: f"{_p(w)}/checklist/{CHECKLIST_ITEM}", vendor_write(), body=lambda w: {"done": True},
+    ),
+    "GET /partner/partnerships/{partnership_id}/checklist": Recipe(
+        lambda w: f"/partner/partnerships/{w.partnership}/checklist", partner_read(),
+    ),
+    "PUT /partner/partnerships/{partnership_id}/checklist/{item_id}": Recipe(
+        lambda w: f"/partner/partnerships/{w.partnership}/checklist/{CHECKLIST_ITEM}", partner_admin_write(),
+        body=lambda w: {"done": True},
+    ),
+    "GET /reports/journey": Recipe(lambda w: "/reports/journey", vendor_read(collection=True)),
 }
 
 
