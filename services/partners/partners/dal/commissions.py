@@ -90,13 +90,7 @@ def get_with_partnership(
 ) -> tuple[PartnershipItem | None, CommissionPlanItem | None]:
     """The partnership and its own plan item, in one BatchGetItem."""
     pk = partnerships.partnership_pk(organisation_id, partnership_id)
-    partnership, plan = None, None
-    for found in PartnersItem.batch_get([(pk, partnerships.PARTNERSHIP_SK), (pk, PLAN_SK)]):
-        if isinstance(found, PartnershipItem):
-            partnership = found
-        elif isinstance(found, CommissionPlanItem):
-            plan = found
-    return partnership, plan
+    return partnerships.get_with(organisation_id, partnership_id, (pk, PLAN_SK), CommissionPlanItem)
 
 
 def get_plan(partnership: PartnershipItem) -> CommissionPlanItem | None:

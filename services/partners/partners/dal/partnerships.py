@@ -17,7 +17,7 @@ from partners.dal.tables import (
     PartnersItem,
     UserItem,
 )
-from trellis.dynamo import concurrent_change_is_a_conflict, transaction
+from trellis.dynamo import TableItem, concurrent_change_is_a_conflict, transaction
 from trellis.events import EventEnvelope
 from trellis.keys import org_key, time_ordered_id
 from trellis.outbox import outbox_item
@@ -157,6 +157,20 @@ def get(organisation_id: str, partnership_id: str) -> PartnershipItem | None:
     except PartnershipItem.DoesNotExist:
         return None
     return _remember_index(item, listed=True) if isinstance(item, PartnershipItem) else None
+
+
+def get_with[T: TableItem](
+    organisation_id: str, partnership_id: str, other: tuple[str, str], kind: type[T],
+) -> tuple[PartnershipItem | None, T | None]:
+    """The partnership and one other item (one of its profiles, the vendor's program…) in one BatchGetItem."""
+    partnership, found_other = None, None
+    keys = [(partnership_pk(organisation_id, partnership_id), PARTNERSHIP_SK), other]
+    for item in PartnersItem.batch_get(keys):
+        if isinstance(item, PartnershipItem):
+            partnership = loaded(item)
+        elif isinstance(item, kind):
+            found_other = item
+    return partnership, found_other
 
 
 def loaded(item: PartnershipItem) -> PartnershipItem:

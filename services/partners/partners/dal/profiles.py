@@ -6,9 +6,6 @@ sort keys after ``PARTNERSHIP#`` (see ``tables``), so the activity query never m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from pynamodb.exceptions import TransactWriteError
 
 from partners.dal import partnerships
@@ -21,7 +18,7 @@ from partners.dal.tables import (
     PartnershipItem,
     PartnersItem,
 )
-from trellis.dynamo import transaction
+from trellis.dynamo import concurrent_change_is_a_conflict, transaction
 from trellis.errors import Conflict
 from trellis.events import EventEnvelope
 from trellis.keys import org_key
@@ -44,19 +41,6 @@ def _key_sk(key: str) -> str:
     return f"KEY#{key}#"
 
 
-@contextmanager
-def _concurrent_change_is_a_conflict(what: str) -> Iterator[None]:
-    try:
-        yield
-    except TransactWriteError as error:
-        reasons = {reason.code for reason in error.cancellation_reasons or [] if reason}
-        # ConditionalCheckFailed: a version moved on, or the partnership was archived or deleted
-        # meanwhile. TransactionConflict: another transaction was writing the same item.
-        if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
-            raise Conflict(f"the {what} was changed by someone else; reload it and try again") from error
-        raise
-
-
 # ---------------------------------------------------------------- partnership profiles
 
 
@@ -66,13 +50,7 @@ def get_with_partnership(
     """The partnership and one of its profile items, in one BatchGetItem."""
     pk = partnerships.partnership_pk(organisation_id, partnership_id)
     sk = ICP_SK if profile is IcpItem else FIELD_VALUES_SK
-    partnership, item = None, None
-    for found in PartnersItem.batch_get([(pk, partnerships.PARTNERSHIP_SK), (pk, sk)]):
-        if isinstance(found, PartnershipItem):
-            partnership = found
-        elif isinstance(found, profile):
-            item = found
-    return partnership, item
+    return partnerships.get_with(organisation_id, partnership_id, (pk, sk), profile)
 
 
 def get_icp(partnership: PartnershipItem) -> IcpItem | None:
@@ -115,7 +93,7 @@ def save_profile_with_event(
     archive landing between the read and the write makes this a conflict, not a lost rule.
     """
     what = "ICP" if isinstance(item, IcpItem) else "partnership's custom fields"
-    with _concurrent_change_is_a_conflict(what), transaction(PartnersItem) as write:
+    with concurrent_change_is_a_conflict(f"the {what}"), transaction(PartnersItem) as write:
         write.condition_check(
             PartnershipItem, partnership.pk, partnership.sk,
             condition=PartnershipItem.pk.exists() & PartnershipItem.archived_at.does_not_exist(),
@@ -174,7 +152,7 @@ def create_field_with_event(item: CustomFieldItem, envelope: EventEnvelope) -> N
 
 
 def update_field_with_event(item: CustomFieldItem, envelope: EventEnvelope) -> None:
-    with _concurrent_change_is_a_conflict("custom field"), transaction(PartnersItem) as write:
+    with concurrent_change_is_a_conflict("the custom field"), transaction(PartnersItem) as write:
         write.save(item)  # version-checked
         write.save(outbox_item(Outbox, envelope))
 
@@ -182,7 +160,7 @@ def update_field_with_event(item: CustomFieldItem, envelope: EventEnvelope) -> N
 def delete_field_with_event(item: CustomFieldItem, envelope: EventEnvelope) -> None:
     """The field and its key claim go together (the key is free again), with the event."""
     claim = CustomFieldKeyItem(pk=item.pk, sk=_key_sk(item.key))
-    with _concurrent_change_is_a_conflict("custom field"), transaction(PartnersItem) as write:
+    with concurrent_change_is_a_conflict("the custom field"), transaction(PartnersItem) as write:
         write.delete(item)  # version-checked
         write.delete(claim)
         write.save(outbox_item(Outbox, envelope))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from partners.dal import partnerships
-from partners.dal.partnerships import PARTNERSHIP_SK, partnership_pk
 from partners.dal.tables import Outbox, PartnershipItem, PartnersItem, ProgramItem, UserItem
 from trellis.dynamo import concurrent_change_is_a_conflict, transaction
 from trellis.events import EventEnvelope
@@ -31,14 +30,7 @@ def get_with_partnership(
     organisation_id: str, partnership_id: str,
 ) -> tuple[PartnershipItem | None, ProgramItem | None]:
     """A partnership and its vendor's program in one BatchGetItem (stage and tier checks need both)."""
-    partnership, program = None, None
-    keys = [program_key(organisation_id), (partnership_pk(organisation_id, partnership_id), PARTNERSHIP_SK)]
-    for item in PartnersItem.batch_get(keys):
-        if isinstance(item, PartnershipItem):
-            partnership = partnerships.loaded(item)
-        elif isinstance(item, ProgramItem):
-            program = item
-    return partnership, program
+    return partnerships.get_with(organisation_id, partnership_id, program_key(organisation_id), ProgramItem)
 
 
 def save_with_event(item: ProgramItem, envelope: EventEnvelope) -> None:

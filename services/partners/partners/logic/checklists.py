@@ -18,7 +18,6 @@ Decisions:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -87,25 +86,15 @@ def _stage_name(settings: ProgramItem | None, stage_id: str) -> str | None:
     return next((stage.name for stage in program.entries(settings, "stages") if stage.id == stage_id), None)
 
 
-def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "task"
-
-
 def _with_ids(requested: Sequence[ChecklistEntryInput], taken: set[str]) -> list[ChecklistEntry]:
     taken = taken | {entry.id for entry in requested if entry.id}
-    result = []
-    for entry in requested:
-        entry_id = entry.id
-        if entry_id is None:
-            base = candidate = _slug(entry.title)
-            counter = 2
-            while candidate in taken:
-                candidate, counter = f"{base}-{counter}", counter + 1
-            entry_id = candidate
-            taken.add(entry_id)
-        result.append(ChecklistEntry(id=entry_id, title=entry.title, description=entry.description or None,
-                                     required=entry.required))
-    return result
+    return [
+        ChecklistEntry(
+            id=entry.id or program.new_entry_id(entry.title, taken, fallback="task"), title=entry.title,
+            description=entry.description or None, required=entry.required,
+        )
+        for entry in requested
+    ]
 
 
 def save_checklist(principal: Principal, stage_id: str, request: ChecklistUpdate) -> StageChecklistDefinition:

@@ -71,24 +71,22 @@ def get_program(principal: Principal) -> Program:
     return view(dal.get(principal.organisation_id))
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "entry"
+def new_entry_id(name: str, taken: set[str], *, fallback: str = "entry") -> str:
+    """A readable, stable id for a new entry of a vendor-defined list ("Gold partner" → gold-partner),
+    not among ``taken`` (which it joins)."""
+    base = candidate = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or fallback
+    counter = 2
+    while candidate in taken:
+        candidate, counter = f"{base}-{counter}", counter + 1
+    taken.add(candidate)
+    return candidate
 
 
 def _with_ids(requested: Sequence[ProgramEntryInput], existing: Sequence[ProgramEntry]) -> list[ProgramEntry]:
     taken = {entry.id for entry in existing} | {entry.id for entry in requested if entry.id}
-    result: list[ProgramEntry] = []
-    for entry in requested:
-        entry_id = entry.id
-        if entry_id is None:
-            base = candidate = _slug(entry.name)
-            counter = 2
-            while candidate in taken:
-                candidate, counter = f"{base[:60]}-{counter}", counter + 1
-            entry_id = candidate
-            taken.add(entry_id)
-        result.append(ProgramEntry(id=entry_id, name=entry.name))
-    return result
+    return [
+        ProgramEntry(id=entry.id or new_entry_id(entry.name, taken), name=entry.name) for entry in requested
+    ]
 
 
 def replace_list(principal: Principal, name: ProgramListName, request: ProgramListUpdate) -> Program:
