@@ -84,8 +84,9 @@ def test_demo_partnerships_include_a_distributor_and_its_resellers(stack: LocalS
     types = {item["partnership_type"] for item in page["items"]}
     assert {"distributor", "reseller", "referral"} <= types
     assert len({item["stage"] for item in page["items"]}) >= 3
-    assert {item["tier"] for item in page["items"]} == {"gold", "silver", "registered"}
-    [distributor] = [item for item in page["items"] if item["partnership_type"] == "distributor"]
+    # Other tests add partnerships of their own to the same stack: the demo's tiers are among them
+    assert {"gold", "silver", "registered"} <= {item["tier"] for item in page["items"]}
+    [distributor] = [item for item in page["items"] if item["company_name"] == "Northwind Distribution"]
     network = stack.session.get(stack.url(f"/distributors/{distributor['id']}/resellers"),
                                 headers=stack.as_user("admin@acme.example"), timeout=10).json()
     assert sorted(item["company_name"] for item in network["items"]) == ["Contoso Systems", "Fabrikam IT"]
