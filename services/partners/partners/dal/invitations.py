@@ -14,7 +14,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 
 from partners.dal.tables import InvitationItem, Outbox, PartnershipItem, PartnersItem
-from trellis.dynamo import transaction
+from trellis.dynamo import concurrent_change_is_a_conflict, transaction
 from trellis.errors import Conflict
 from trellis.events import EventEnvelope
 from trellis.keys import key, org_key
@@ -110,22 +110,17 @@ def save_with_event(
     ``open_partnership``: the partnership must still exist and not be archived when this commits.
     """
     condition = InvitationItem.pk.does_not_exist() if is_new else None
-    try:
-        with transaction(PartnersItem) as write:
-            write.save(item, condition=condition)
-            for extra in also:
-                write.save(extra)
-            if open_partnership is not None:
-                write.condition_check(
-                    PartnershipItem, open_partnership.pk, open_partnership.sk,
-                    condition=PartnershipItem.pk.exists() & PartnershipItem.archived_at.does_not_exist(),
-                )
-            write.save(outbox_item(Outbox, envelope))
-    except TransactWriteError as error:
-        reasons = {reason.code for reason in error.cancellation_reasons or [] if reason}
-        if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
-            raise Conflict("the invitation or its partnership changed meanwhile; reload it") from error
-        raise
+    with concurrent_change_is_a_conflict("the invitation or its partnership"), \
+            transaction(PartnersItem) as write:
+        write.save(item, condition=condition)
+        for extra in also:
+            write.save(extra)
+        if open_partnership is not None:
+            write.condition_check(
+                PartnershipItem, open_partnership.pk, open_partnership.sk,
+                condition=PartnershipItem.pk.exists() & PartnershipItem.archived_at.does_not_exist(),
+            )
+        write.save(outbox_item(Outbox, envelope))
 
 
 def accept(

@@ -368,20 +368,7 @@ def assign_user(principal: Principal, partnership_id: str, user_id: str) -> Part
         raise Conflict(f"a partnership has at most {MAX_ASSIGNEES} assigned users")
     if not dal.existing_user_ids(principal.organisation_id, [user_id]):
         raise ValidationFailed("no such user in your organisation", field="user_id")
-    now = datetime.now(UTC)
-    item.assigned_user_ids, item.updated_at = [*assigned, user_id], now
-    event = _event(item, PartnershipUserAssigned(
-        partnership_id=partnership_id, company_name=item.company_name, user_id=user_id,
-        assigned_user_ids=item.assigned_user_ids,
-    ), principal, now)
-    activity = dal.Activity(
-        kind="user_assigned", summary=f"{user_id} assigned", actor_user_id=principal.user_id, occurred_at=now,
-        details={"user_id": user_id},
-        changes=(dal.Change(field="assigned_user_ids", before=", ".join(assigned) or None,
-                            after=", ".join(item.assigned_user_ids)),),
-    )
-    dal.save_with_event(item, activity, event, is_new=False)
-    return _view(item)
+    return _save_assignees(principal, item, [*assigned, user_id], user_id, assigned=True)
 
 
 def unassign_user(principal: Principal, partnership_id: str, user_id: str) -> Partnership:
@@ -389,17 +376,28 @@ def unassign_user(principal: Principal, partnership_id: str, user_id: str) -> Pa
     assigned = list(item.assigned_user_ids or [])
     if user_id not in assigned:
         raise NotFound("that user is not assigned to the partnership")
+    remaining = [user for user in assigned if user != user_id]
+    return _save_assignees(principal, item, remaining, user_id, assigned=False)
+
+
+def _save_assignees(
+    principal: Principal, item: PartnershipItem, new: list[str], user_id: str, *, assigned: bool,
+) -> Partnership:
+    """Write the new assignee list with its activity entry and its (un)assigned event."""
     now = datetime.now(UTC)
-    item.assigned_user_ids, item.updated_at = [user for user in assigned if user != user_id], now
-    event = _event(item, PartnershipUserUnassigned(
-        partnership_id=partnership_id, company_name=item.company_name, user_id=user_id,
-        assigned_user_ids=item.assigned_user_ids,
+    before = list(item.assigned_user_ids or [])
+    item.assigned_user_ids, item.updated_at = new, now
+    event_type = PartnershipUserAssigned if assigned else PartnershipUserUnassigned
+    event = _event(item, event_type(
+        partnership_id=item.partnership_id, company_name=item.company_name, user_id=user_id,
+        assigned_user_ids=new,
     ), principal, now)
+    verb = "assigned" if assigned else "unassigned"
     activity = dal.Activity(
-        kind="user_unassigned", summary=f"{user_id} unassigned", actor_user_id=principal.user_id,
-        occurred_at=now, details={"user_id": user_id},
-        changes=(dal.Change(field="assigned_user_ids", before=", ".join(assigned),
-                            after=", ".join(item.assigned_user_ids) or None),),
+        kind=f"user_{verb}", summary=f"{user_id} {verb}", actor_user_id=principal.user_id, occurred_at=now,
+        details={"user_id": user_id},
+        changes=(dal.Change(field="assigned_user_ids", before=", ".join(before) or None,
+                            after=", ".join(new) or None),),
     )
     dal.save_with_event(item, activity, event, is_new=False)
     return _view(item)
