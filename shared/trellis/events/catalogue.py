@@ -7,11 +7,21 @@ from types import MappingProxyType
 from typing import Any
 
 from trellis.errors import ValidationFailed
-from trellis.events import commissions, journey, network, organisations, partners, profiles
+from trellis.events import (
+    commissions,
+    crm,
+    journey,
+    leads,
+    ledger,
+    network,
+    organisations,
+    partners,
+    profiles,
+)
 from trellis.events.envelope import EventData, EventEnvelope
 
 # One module per area; each lists an example of every event it defines.
-_MODULES = (partners, organisations, profiles, commissions, network, journey)
+_MODULES = (partners, organisations, profiles, commissions, network, journey, crm, leads, ledger)
 
 EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType(
     {type(example): example for module in _MODULES for example in module.EXAMPLES},

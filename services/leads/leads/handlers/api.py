@@ -5,5 +5,15 @@ from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
 app.include_router(leads.router)
+# routers: accounts, contacts, imports, exports, overlaps
+
+# routers: routing
+
+# routers: commissions, billings, payouts
+
+# routers: reports
+
+# routers: referral codes, public referral form, CRM webhooks
+
 
 handler = lambda_handler(app)
