@@ -81,3 +81,21 @@ def deliver(aws: Stack, consumer: FunctionRunner) -> Callable[..., Delivery]:
         return Delivery(response=response, message_ids=[message["MessageId"] for message in messages])
 
     return send
+
+
+@pytest.fixture
+def project(aws: Stack, function: Callable[[str], FunctionRunner]) -> Callable[..., dict[str, Any]]:
+    """Hand partnership events to the leads service's projection consumer (one SQS batch)."""
+    from tests.helpers.leads_world import projector
+
+    return projector(function, aws.queue_arns["LeadsPartnershipsEventsQueue"])
+
+
+@pytest.fixture
+def program(project: Callable[..., dict[str, Any]]) -> None:
+    """The standard program of tests/helpers/leads_world.py, projected into the leads table."""
+    from tests.helpers.leads_world import standard_program
+
+    events = standard_program()
+    for start in range(0, len(events), 10):
+        project(*events[start:start + 10])

@@ -22,6 +22,7 @@ class PartnershipCreated(EventData):
     country: str | None = None
     website_domain: str | None = None
     assigned_user_ids: list[str] = Field(default_factory=list)
+    tier: str | None = None
 
 
 class PartnershipStageChanged(EventData):
@@ -54,6 +55,8 @@ class PartnershipUpdated(EventData):
     partnership_type: str
     country: str | None = None
     website_domain: str | None = None
+    # The profile after the change, whole: consumers keep the newest by occurred_at.
+    tier: str | None = None
     changes: list[FieldChange]
 
 
@@ -129,7 +132,7 @@ EXAMPLES: tuple[EventData, ...] = (
     PartnershipCreated(
         partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", partnership_type="reseller",
         stage="recruitment", country="DE", website_domain="northwind.example",
-        assigned_user_ids=["u-manager"],
+        assigned_user_ids=["u-manager"], tier="gold",
     ),
     PartnershipStageChanged(
         partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", from_stage="recruitment",
@@ -137,7 +140,7 @@ EXAMPLES: tuple[EventData, ...] = (
     ),
     PartnershipUpdated(
         partnership_id=_PARTNERSHIP_ID, company_name="Northwind GmbH", partnership_type="reseller",
-        country="DE", website_domain="northwind.example",
+        country="DE", website_domain="northwind.example", tier="gold",
         changes=[
             FieldChange(field="company_name", before="Northwind Consulting", after="Northwind GmbH"),
         ],

@@ -108,7 +108,7 @@ def create_partnership(principal: Principal, request: PartnershipCreate) -> Part
         PartnershipCreated(
             partnership_id=partnership_id, company_name=request.company_name,
             partnership_type=request.partnership_type, stage=stage, country=request.country,
-            website_domain=item.website_domain, assigned_user_ids=assigned,
+            website_domain=item.website_domain, assigned_user_ids=assigned, tier=request.tier,
         ),
         tenant_id=org, actor=Actor.of(principal), occurred_at=now,
     )
@@ -290,7 +290,7 @@ def update_partnership(principal: Principal, partnership_id: str, request: Partn
     item.updated_at = now
     event = _event(item, PartnershipUpdated(
         partnership_id=partnership_id, company_name=item.company_name, partnership_type=item.partnership_type,
-        country=item.country, website_domain=item.website_domain,
+        country=item.country, website_domain=item.website_domain, tier=item.tier,
         changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in changes],
     ), principal, now)
     activity = dal.Activity(
