@@ -22,19 +22,16 @@ from pydantic_core import PydanticCustomError
 
 from trellis.countries import CountryCode
 from trellis.currencies import CurrencyCode, minor_units
-from trellis.domains import normalise_domain
 from trellis.events.commissions import CommissionPlan, PayoutSchedule, PlanKind
 from trellis.events.profiles import FieldType, FieldValue, FieldVisibility, Icp
+from trellis.fields import PRINTABLE, EntityId, HttpsUrl, PrintableName, Website
 from trellis.industries import INDUSTRIES, IndustryCode
 from trellis.money import MoneyAmount, Rate, SharePercent, decimal_places, in_minor_units
 from trellis.principal import Role
 
 PartnershipType = Literal["referral", "reseller", "implementation", "technology", "distributor"]
-EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 StageId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,64}$")]
 
-# An https address with a host and no whitespace (shown as an image source).
-HTTPS_URL = r"^https://[^\s/?#]+(?:[/?#]\S*)?$"
 
 # The partner journey (seed 004): the default pipeline of every vendor.
 DEFAULT_STAGES: tuple[str, ...] = (
@@ -42,21 +39,12 @@ DEFAULT_STAGES: tuple[str, ...] = (
 )
 
 
-PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
-PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=PRINTABLE)]
 MAX_INTEGRATION_LINKS = 10
 MAX_ASSIGNEES = 20
 MAX_PROGRAM_ENTRIES = 50
 MAX_TAGS = 20
 
 
-def _website(value: str) -> str:
-    normalise_domain(value)  # raises ValueError, reported on the field
-    return value
-
-
-Website = Annotated[str, Field(max_length=2048), AfterValidator(_website)]
-HttpsUrl = Annotated[str, Field(max_length=2048, pattern=HTTPS_URL)]
 
 
 class IntegrationLink(BaseModel):

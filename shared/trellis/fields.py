@@ -1,0 +1,28 @@
+"""Input field types every service validates the same way (ids, printable names, websites, https URLs)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from trellis.domains import normalise_domain
+
+EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+# No control characters: names end up in emails, CSV exports and notification titles.
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+PrintableName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=PRINTABLE)]
+PrintableText = Annotated[str, StringConstraints(max_length=5000)]
+
+# An https address with a host and no whitespace.
+HTTPS_URL = r"^https://[^\s/?#]+(?:[/?#]\S*)?$"
+HttpsUrl = Annotated[str, Field(max_length=2048, pattern=HTTPS_URL)]
+
+
+def _website(value: str) -> str:
+    normalise_domain(value)  # raises ValueError, reported on the field
+    return value
+
+
+Website = Annotated[str, Field(max_length=2048), AfterValidator(_website)]
