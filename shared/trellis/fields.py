@@ -26,3 +26,7 @@ def _website(value: str) -> str:
 
 
 Website = Annotated[str, Field(max_length=2048), AfterValidator(_website)]
+
+# An address as people type it: one @, a dotted domain, no spaces or control characters; lower-cased.
+EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f.]+(?:\.[^@\s\x00-\x1f\x7f.]+)+$"
+Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL)]

@@ -35,6 +35,8 @@ def exact_decimal(value: object) -> Decimal:
         raise _not_decimal('must be a decimal number, preferably as a string such as "12.50"')
     if isinstance(value, int):
         return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():  # already parsed (a stored record re-read)
+        return value
     if isinstance(value, float):
         text = repr(value)
         if not math.isfinite(value) or "e" in text or "E" in text:

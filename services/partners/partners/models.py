@@ -24,7 +24,7 @@ from trellis.countries import CountryCode
 from trellis.currencies import CurrencyCode, minor_units
 from trellis.events.commissions import CommissionPlan, PayoutSchedule, PlanKind
 from trellis.events.profiles import FieldType, FieldValue, FieldVisibility, Icp
-from trellis.fields import PRINTABLE, EntityId, HttpsUrl, PrintableName, Website
+from trellis.fields import PRINTABLE, Email, EntityId, HttpsUrl, PrintableName, Website
 from trellis.industries import INDUSTRIES, IndustryCode
 from trellis.money import MoneyAmount, Rate, SharePercent, decimal_places, in_minor_units
 from trellis.principal import Role
@@ -228,8 +228,6 @@ class ActivityEntry(BaseModel):
 
 # Deliberately plain: one @, no whitespace or control characters, a dot in the domain. Whether the
 # address exists is proven by the person accepting from it, not by a regex.
-EMAIL = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f.]+(?:\.[^@\s\x00-\x1f\x7f.]+)+$"
-Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL)]
 PersonName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),

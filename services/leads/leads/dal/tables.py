@@ -6,7 +6,7 @@ organisations) start with their own prefix and hold only ids.
 
 | area               | prefixes (after ``ORG#<org>#``)                     |
 |--------------------|-----------------------------------------------------|
-| leads and deals    | LEAD, LEADVIEW, LLIST, REG, DEAL, DEALVIEW, DLIST, REFERRAL, RLIST |
+| leads and deals    | LEAD, LEADS, LEADSETTINGS, REG, DEAL, DEALS, REFERRAL, RLIST |
 | partnership projection, routing | PARTNERSHIP, PVIEW, ROUTE, COUNTERPART |
 | CRM                | ACCOUNT, ACCOUNTS, CONTACT, CONTACTS, IMPORT, EXPORT, SHARING (and ``DOMAIN#<d>#``) |
 | commissions ledger | LEDGER, COMMISSION, CLIST, BILLING, PAYOUT           |
@@ -16,13 +16,24 @@ organisations) start with their own prefix and hold only ids.
 
 | entity  | pk                       | sk            | gsi1pk            | gsi1sk              |
 |---------|--------------------------|---------------|-------------------|---------------------|
-| Lead    | ORG#<org>#LEAD#<id>#     | LEAD#         | ORG#<org>#LEADS#  | <created_at>#<id>   |
+| LeadCopy | ORG#<org>#LEAD#<id>#    | LEAD#         | ORG#<org>#LEADS#<tab># | <created_at>#<id> |
+| DealCopy | ORG#<org>#DEAL#<id>#    | DEAL#         | ORG#<org>#DEALS#<tab># | <created_at>#<id> |
+| Registration (holder) | ORG#<vendor>#REG#<domain># | REG#  |                   |                     |
+| RegistrationClaim | ORG#<vendor>#REG#<domain># | LEAD#<lead>#   |                |                     |
+| OpenDeal | ORG#<vendor>#REG#<domain># | DEAL#<deal>#  |                   |                     |
+| LeadSettings | ORG#<vendor>#LEADSETTINGS# | SETTINGS# |                   |                     |
+| ReferralCopy | ORG#<org>#REFERRAL#<id># | REFERRAL#  | ORG#<org>#RLIST#<in/out># | <created_at>#<id> |
 | PartnershipView | ORG#<vendor>#PARTNERSHIP#<pid># | PARTNERSHIP# |            |                     |
 | TierPlan | ORG#<vendor>#PARTNERSHIP#TIER#<tier># | TIERPLAN# |               |                     |
 | NetworkLink (distributor side) | ORG#<vendor>#PARTNERSHIP#<dist># | RESELLER#<reseller># | |           |
 | NetworkLink (reseller side) | ORG#<vendor>#PARTNERSHIP#<reseller># | DISTRIBUTOR#<dist># | |            |
 | Counterpart | ORG#<p_org>#COUNTERPART#<pid># | COUNTERPART# | ORG#<p_org>#COUNTERPARTS# | <vendor>#<pid> |
 | Outbox  | ORG#<org>#OUTBOX#<evt>#  | OUTBOX#       |                   |                     |
+
+A lead or deal is kept as one copy per organisation that sees it (vendor, sender, receiver, the
+distributors of its attribution chain): each reads and lists only its own copies (tenancy by key),
+each keeps its own assignees, and every change rewrites all copies in one transaction, each checked
+against the version (at most 7 copies).
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
@@ -43,12 +55,80 @@ LeadsItem = table_model("leads")
 Outbox = outbox_model(LeadsItem)
 
 
-class LeadItem(LeadsItem, discriminator="Lead"):  # type: ignore[valid-type,misc,call-arg]
+class LeadCopyItem(LeadsItem, discriminator="LeadCopy"):  # type: ignore[valid-type,misc,call-arg]
+    """One organisation's copy of a lead: the shared record (``data``) and what is the organisation's own."""
+
     organisation_id = UnicodeAttribute()
     lead_id = UnicodeAttribute()
-    company_name = UnicodeAttribute()
+    tab = UnicodeAttribute()
+    role = UnicodeAttribute()
+    status = UnicodeAttribute()
+    distributor_partnership_id = UnicodeAttribute(null=True)
+    assigned_user_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    data = UnicodeAttribute()  # LeadRecord as JSON
+    version = NumberAttribute()
+
+
+class DealCopyItem(LeadsItem, discriminator="DealCopy"):  # type: ignore[valid-type,misc,call-arg]
+    organisation_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    tab = UnicodeAttribute()
+    status = UnicodeAttribute()
+    data = UnicodeAttribute()  # DealRecord as JSON
+    version = NumberAttribute()
+
+
+class RegistrationItem(LeadsItem, discriminator="Registration"):  # type: ignore[valid-type,misc,call-arg]
+    """Who holds a customer domain in a vendor's program, until ``protected_until``.
+
+    ``expires_at`` (TTL) removes it some time after; reads compare ``protected_until`` themselves,
+    since TTL deletion may lag by days.
+    """
+
+    vendor_organisation_id = UnicodeAttribute()
+    customer_domain = UnicodeAttribute()
+    lead_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    protected_until = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class RegistrationClaimItem(LeadsItem, discriminator="RegistrationClaim"):  # type: ignore[valid-type,misc,call-arg]
+    """A partner's lead that claimed the domain (the vendor resolves conflicts between claims)."""
+
+    lead_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
     status = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+
+
+class OpenDealItem(LeadsItem, discriminator="OpenDeal"):  # type: ignore[valid-type,misc,call-arg]
+    """An open deal on the domain in the vendor's program (removed when it closes)."""
+
+    deal_id = UnicodeAttribute()
+    owner_organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute(null=True)
+
+
+class LeadSettingsItem(LeadsItem, discriminator="LeadSettings"):  # type: ignore[valid-type,misc,call-arg]
+    organisation_id = UnicodeAttribute()
+    registration_days = NumberAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class ReferralCopyItem(LeadsItem, discriminator="ReferralCopy"):  # type: ignore[valid-type,misc,call-arg]
+    organisation_id = UnicodeAttribute()
+    referral_id = UnicodeAttribute()
+    direction = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    deal_name = UnicodeAttribute()
+    owner_organisation_id = UnicodeAttribute()
+    referrer_organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
 
 
 # --- section: partnership projection and routing

@@ -1,10 +1,11 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import leads
+from leads.handlers import deals, leads
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
 app.include_router(leads.router)
+app.include_router(deals.router)
 # routers: accounts, contacts, imports, exports, overlaps
 
 # routers: routing
