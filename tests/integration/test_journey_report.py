@@ -34,8 +34,10 @@ def journey(aws: Stack, function: Callable[[str], FunctionRunner]) -> Deliver:
     runner = function("PartnersJourneyConsumerFunction")
 
     def send(*envelopes: EventEnvelope | dict[str, Any]) -> dict[str, Any]:
-        messages = [sqs_message(eventbridge_event(item) if isinstance(item, EventEnvelope) else item)
-                    for item in envelopes]
+        messages = [
+            sqs_message(eventbridge_event(item) if isinstance(item, EventEnvelope) else item)
+            for item in envelopes
+        ]
         response: dict[str, Any] = runner.invoke(
             sqs_event(messages, queue_arn=aws.queue_arns["PartnersJourneyEventsQueue"]),
         )
@@ -50,13 +52,20 @@ def _event(data: EventData, hours: float, org: str = "acme") -> EventEnvelope:
 
 
 def created(pid: str, hours: float = 0, stage: str = "recruitment", org: str = "acme") -> EventEnvelope:
-    return _event(PartnershipCreated(partnership_id=pid, company_name=pid, partnership_type="reseller",
-                                     stage=stage), hours, org)
+    return _event(
+        PartnershipCreated(partnership_id=pid, company_name=pid, partnership_type="reseller", stage=stage),
+        hours,
+        org,
+    )
 
 
 def moved(pid: str, from_stage: str, to_stage: str, hours: float) -> EventEnvelope:
-    return _event(PartnershipStageChanged(partnership_id=pid, company_name=pid, from_stage=from_stage,
-                                          to_stage=to_stage), hours)
+    return _event(
+        PartnershipStageChanged(
+            partnership_id=pid, company_name=pid, from_stage=from_stage, to_stage=to_stage
+        ),
+        hours,
+    )
 
 
 def archived(pid: str, hours: float) -> EventEnvelope:
@@ -87,7 +96,12 @@ def test_an_empty_program_reports_zeros_and_no_time_to_first_deal(partners: ApiC
     assert response.status == 200, response.text
     body = response.json()
     assert [stage["stage_id"] for stage in body["stages"]] == [
-        "recruitment", "onboarding", "activation", "growth", "retention", "advocacy",
+        "recruitment",
+        "onboarding",
+        "activation",
+        "growth",
+        "retention",
+        "advocacy",
     ]
     assert all(stage["partners"] == stage["entered"] == 0 for stage in body["stages"])
     assert all(stage["median_hours_in_stage"] is None for stage in body["stages"])
@@ -96,7 +110,8 @@ def test_an_empty_program_reports_zeros_and_no_time_to_first_deal(partners: ApiC
 
 
 def test_partners_per_stage_conversion_and_median_time_in_stage(
-    partners: ApiClient, journey: Deliver,
+    partners: ApiClient,
+    journey: Deliver,
 ) -> None:
     journey(created("p1"), created("p2"), created("p3"))
     journey(moved("p1", "recruitment", "onboarding", 10), moved("p2", "recruitment", "onboarding", 20))
@@ -118,7 +133,8 @@ def test_partners_per_stage_conversion_and_median_time_in_stage(
 
 
 def test_a_skipped_stage_counts_as_moving_on_and_moving_back_does_not(
-    partners: ApiClient, journey: Deliver,
+    partners: ApiClient,
+    journey: Deliver,
 ) -> None:
     journey(created("p1"))
     journey(moved("p1", "recruitment", "activation", 5))
@@ -145,7 +161,8 @@ def test_a_duplicate_delivery_is_counted_once(partners: ApiClient, journey: Deli
 
 
 def test_events_out_of_order_never_move_a_partnership_back_nor_count_twice(
-    partners: ApiClient, journey: Deliver,
+    partners: ApiClient,
+    journey: Deliver,
 ) -> None:
     # the second move arrives first, then the creation and the first move (older: ignored)
     journey(moved("p1", "onboarding", "activation", 20))
@@ -159,7 +176,8 @@ def test_events_out_of_order_never_move_a_partnership_back_nor_count_twice(
 
 
 def test_archived_partnerships_leave_the_count_and_their_archived_time_is_not_a_stay(
-    partners: ApiClient, journey: Deliver,
+    partners: ApiClient,
+    journey: Deliver,
 ) -> None:
     journey(created("p1"), created("p2"))
     journey(archived("p1", 2), archived("p2", 2))
@@ -176,7 +194,10 @@ def test_archived_partnerships_leave_the_count_and_their_archived_time_is_not_a_
 
 
 def test_the_api_events_feed_the_report(
-    aws: Stack, partners: ApiClient, new_partnership: Any, journey: Deliver,
+    aws: Stack,
+    partners: ApiClient,
+    new_partnership: Any,
+    journey: Deliver,
 ) -> None:
     first, second = new_partnership(), new_partnership(company_name="Contoso")
     assert partners.put(f"/partnerships/{first['id']}/stage", json_body={"stage": "onboarding"}).status == 200
@@ -189,7 +210,8 @@ def test_the_api_events_feed_the_report(
 
 
 def test_the_reports_reads_do_not_grow_with_the_number_of_partnerships(
-    partners: ApiClient, journey: Deliver,
+    partners: ApiClient,
+    journey: Deliver,
 ) -> None:
     def reads() -> tuple[list[str], list[int | None]]:
         response = partners.get("/reports/journey")
@@ -211,7 +233,8 @@ def test_the_reports_reads_do_not_grow_with_the_number_of_partnerships(
 
 
 def test_each_vendor_sees_its_own_journey_and_only_vendor_roles_read_it(
-    partners: ApiClient, journey: Deliver,
+    partners: ApiClient,
+    journey: Deliver,
 ) -> None:
     journey(created("p1"), created("z1", org="acme-corp"), created("z2", org="acme-corp"))
     assert _stages(_report(partners))["recruitment"]["partners"] == 1
@@ -219,11 +242,67 @@ def test_each_vendor_sees_its_own_journey_and_only_vendor_roles_read_it(
     assert_problem(partners.get("/reports/journey", user=SALLY), 403)
 
 
-def test_a_malformed_event_fails_alone(aws: Stack, function: Callable[[str], FunctionRunner],
-                                       partners: ApiClient) -> None:
+def test_a_malformed_event_fails_alone(
+    aws: Stack, function: Callable[[str], FunctionRunner], partners: ApiClient
+) -> None:
     runner = function("PartnersJourneyConsumerFunction")
     good = sqs_message(eventbridge_event(created("p1")))
     bad = sqs_message({**eventbridge_event(created("p2")), "detail": {"type": "PartnershipCreated"}})
     response = runner.invoke(sqs_event([good, bad], queue_arn=aws.queue_arns["PartnersJourneyEventsQueue"]))
     assert [failure["itemIdentifier"] for failure in response["batchItemFailures"]] == [bad["MessageId"]]
     assert _stages(_report(partners))["recruitment"]["partners"] == 1
+
+
+def won(pid: str | None, hours: float, *, source: str = "partner", org: str = "acme") -> EventEnvelope:
+    from decimal import Decimal
+
+    from trellis.events.leads import DealSnapshot, DealWon
+
+    at = T0 + timedelta(hours=hours)
+    deal = DealSnapshot(
+        deal_id=f"d-{pid}-{hours}",
+        vendor_organisation_id=org,
+        owner_organisation_id="northwind",
+        name="Globex",
+        status="closed_won",
+        amount=Decimal(100),
+        currency="EUR",
+        source=source,
+        partnership_id=pid,
+        won_at=at,
+        version=2,
+    )  # type: ignore[arg-type]
+    return EventEnvelope.new(DealWon(deal=deal), tenant_id=org, actor=SYSTEM, occurred_at=at)
+
+
+def test_time_to_first_deal_counts_each_partnerships_earliest_won_deal(
+    partners: ApiClient,
+    journey: Deliver,
+) -> None:
+    # Given p1 created at 0 and p2 at 0; p3's deal arrives before its creation event
+    journey(created("p1"), created("p2"))
+    journey(won("p1", 48), won("p1", 24 * 30))  # a second, later deal changes nothing
+    journey(won("p2", 24 * 10))
+    journey(won("p2", 24 * 4))  # an earlier deal delivered late moves p2 to the right bucket
+    journey(won("p3", 24 * 6))
+    journey(created("p3", hours=0))
+    # internal deals and other vendors' deals are not acme's partners' journeys
+    journey(won(None, 1, source="internal"), won("p1", 1, org="acme-corp"))
+
+    report = _report(partners)
+
+    # days to first deal: p1 2, p2 4, p3 6 → median 4 (within the √2 bucket width)
+    first = report["time_to_first_deal"]
+    assert first["partnerships_with_a_deal"] == 3
+    assert 4 / 1.42 <= first["median_days"] <= 4 * 1.42
+
+
+def test_a_won_deal_is_counted_once_however_often_it_is_delivered(
+    partners: ApiClient,
+    journey: Deliver,
+) -> None:
+    journey(created("p1"))
+    event = won("p1", 48)
+    journey(event)
+    journey(event)
+    assert _report(partners)["time_to_first_deal"]["partnerships_with_a_deal"] == 1

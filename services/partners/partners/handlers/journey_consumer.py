@@ -1,6 +1,6 @@
 """Lambda entry point: the partners service's own partnership events → journey report aggregates."""
 
-from partners.logic.journey import apply_event
+from partners.logic.journey import apply_deal_won, apply_event
 from trellis.consumer import Consumer
 
 # The types the PartnersJourneyEventsRule sends to this consumer's queue (template.yaml).
@@ -9,5 +9,8 @@ JOURNEY_EVENTS = (
     "PartnershipDeleted",
 )
 
-consumer = Consumer("partners-journey", dict.fromkeys(JOURNEY_EVENTS, apply_event))
+# And from the leads service: a partner's won deal (time to first deal).
+consumer = Consumer("partners-journey", {
+    **dict.fromkeys(JOURNEY_EVENTS, apply_event), "DealWon": apply_deal_won,
+})
 handler = consumer.lambda_handler

@@ -14,17 +14,17 @@ Measures:
   histogram of hours with buckets √2 apart; time while archived is not counted;
 - conversion of stage N: of the partnerships that ever entered N, how many later reached a stage
   after N in the pipeline (as ordered when they moved);
-- time to first deal: from the partnership's creation to its first won deal. Leads and deals are
-  the leads service's (issue #4), which does not publish won deals yet: the aggregate
-  (``FIRST_DEAL#HOURS#<bb>#``, filled once per partnership while ``first_deal_at`` is unset) stays
-  empty and the report answers null until a ``DealWon`` event is consumed here.
+- time to first deal: from the partnership's creation to its first won deal, from the leads
+  service's ``DealWon`` events (the deal's ``partnership_id``: the partner or reseller whose deal it
+  is). A partnership counts in the ``FIRST_DEAL#HOURS#<bb>#`` buckets once both its creation and a
+  won deal are known; an earlier won deal arriving late moves it to the right bucket.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from partners.dal import journey as dal
 from partners.dal import program as program_dal
@@ -32,6 +32,7 @@ from partners.dal.tables import JourneyPartnershipItem, ProgramItem
 from partners.logic import program
 from partners.models import JourneyReport, StageJourney, TimeToFirstDeal
 from trellis.events import EventData, EventEnvelope
+from trellis.events.leads import DealWon
 from trellis.events.partners import (
     PartnershipArchived,
     PartnershipCreated,
@@ -155,6 +156,9 @@ def apply_event(envelope: EventEnvelope, data: EventData) -> None:
                                                           last_event_id=envelope.id)
     deltas = dal.Deltas()
     if isinstance(data, PartnershipCreated):
+        if state.created_at is None and state.first_deal_at is not None:
+            hours = _hours((state.first_deal_at - at).total_seconds())
+            deltas.durations[("first_deal", None, bucket_of(hours))] += 1
         state.created_at = state.created_at or at
         if state.stage is None:
             _enter(state, data.stage, at, deltas, positions=None)
@@ -186,6 +190,33 @@ def apply_event(envelope: EventEnvelope, data: EventData) -> None:
             deltas.current[state.stage] -= 1
         state.deleted = True
     state.last_seen_at, state.last_event_id = at, envelope.id
+    dal.save(state, deltas)
+
+
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def apply_deal_won(envelope: EventEnvelope, data: EventData) -> None:
+    """A partner's deal was won: the partnership's first won deal is the earliest such date."""
+    assert isinstance(data, DealWon)
+    deal = data.deal
+    if deal.source != "partner" or deal.partnership_id is None:
+        return  # an internal deal: no partner's journey
+    org, won = envelope.tenant_id, deal.won_at or envelope.occurred_at
+    state, _ = dal.state_and_program(org, deal.partnership_id, with_program=False)
+    if state is None:
+        # The partnership's own events are not here yet: remember the deal, count it on creation.
+        state = dal.new_state(org, deal.partnership_id, last_seen_at=_NEVER, last_event_id="-")
+    if state.deleted or (state.first_deal_at is not None and state.first_deal_at <= won):
+        return
+    deltas = dal.Deltas()
+    if state.created_at is not None:
+        if state.first_deal_at is not None:
+            before = _hours((state.first_deal_at - state.created_at).total_seconds())
+            deltas.durations[("first_deal", None, bucket_of(before))] -= 1
+        after = _hours((won - state.created_at).total_seconds())
+        deltas.durations[("first_deal", None, bucket_of(after))] += 1
+    state.first_deal_at = won
     dal.save(state, deltas)
 
 
