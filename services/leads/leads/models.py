@@ -13,7 +13,6 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -234,12 +233,12 @@ class DealUpdate(BaseModel):
     close_date: date | None = None
     expected_version: int | None = None
 
-    @model_validator(mode="after")
-    def _name_and_status_not_cleared(self) -> DealUpdate:
-        for field in ("name", "status"):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be cleared")
-        return self
+    @field_validator("name", "status")
+    @classmethod
+    def _not_cleared(cls, value: object) -> object:
+        if value is None:  # only a value sent is validated: this is an explicit null
+            raise PydanticCustomError("not_clearable", "cannot be cleared")
+        return value
 
 
 class DealRecord(BaseModel):

@@ -29,6 +29,7 @@ from leads.models import (
     ReferralStatusUpdate,
     _money_places,
 )
+from trellis.currencies import minor_units
 from trellis.domains import normalise_domain
 from trellis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from trellis.events import Actor, EventData, EventEnvelope
@@ -41,6 +42,7 @@ from trellis.events.leads import (
     ReferralStatusChanged,
 )
 from trellis.keys import new_id
+from trellis.money import in_minor_units
 from trellis.pagination import Page, decode_cursor, encode_cursor
 from trellis.principal import Principal
 
@@ -157,6 +159,8 @@ def update_deal(principal: Principal, deal_id: str, request: DealUpdate) -> Deal
         _money_places(updated.amount, updated.currency, "amount")
     except ValueError as error:
         raise ValidationFailed(str(error), field="amount") from error
+    if updated.amount is not None and updated.currency is not None:
+        updated.amount = in_minor_units(updated.amount, minor_units(updated.currency))
     won = updated.status == "closed_won" and record.status != "closed_won"
     if won:
         updated = updated.model_copy(update={"won_at": now})
