@@ -147,6 +147,55 @@ def _call(session: requests.Session, method: str, url: str, headers: dict[str, s
     return response.json()
 
 
+def seed_leads(base_url: str, token_for: Callable[[demo.DemoUser], str], timeout: float = 60.0) -> int:
+    """A few leads and deals through the API (a partner's registration, a vendor's lead to a partner, a
+    distributor's lead for its reseller accepted and won, an internal deal). The leads service learns
+    the partnerships from events, so a submission is retried until its partnership has arrived there."""
+    session = requests.Session()
+
+    def headers(email: str) -> dict[str, str]:
+        user = demo.user_by_email(email)
+        assert user is not None, email
+        return {"authorization": f"Bearer {token_for(user)}"}
+
+    acme = headers("admin@acme.example")
+    if session.get(f"{base_url}/deals", headers=acme, timeout=30).json().get("items"):
+        return 0  # loaded before
+    ids = _company_ids(session, base_url, acme)
+    deadline = time.monotonic() + timeout
+
+    def submit(who: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+        while True:
+            response = session.post(f"{base_url}/leads", headers=who, json=body, timeout=30)
+            if response.status_code == 201:
+                created: dict[str, Any] = response.json()
+                return created
+            if response.status_code not in (404, 409) or time.monotonic() > deadline:
+                raise RuntimeError(f"POST /leads → {response.status_code}: {response.text}")
+            time.sleep(0.3)  # the partnership (or its partner) is not in the leads projection yet
+
+    submit(headers("admin@wingtip.example"), {
+        "company_name": "Litware Inc", "website": "https://litware.example", "country": "US",
+        "industry": "software_saas", "employee_count": 800, "estimated_value": "18000", "currency": "USD",
+        "partnership_id": ids["Wingtip Implementations"],
+        "contact": {"first_name": "Lena", "last_name": "Park", "email": "lena@litware.example"}})
+    submit(acme, {"company_name": "Proseware", "website": "https://proseware.example", "country": "GB",
+                  "partnership_id": ids["Tailspin Referrals"]})
+    submit(acme, {"company_name": "Trey Research", "country": "DE", "keywords": ["analytics"]})
+    via_northwind = submit(headers("admin@northwind.example"), {
+        "company_name": "Adventure Works", "website": "https://adventure-works.example", "country": "AT",
+        "estimated_value": "25000", "currency": "EUR", "partnership_id": ids["Northwind Distribution"],
+        "reseller_partnership_id": ids["Contoso Systems"]})
+    contoso = headers("sales@contoso.example")
+    accepted = _call(session, "post", f"{base_url}/leads/{via_northwind['id']}/accept", contoso, None)
+    _call(session, "patch", f"{base_url}/deals/{accepted['deal_id']}", contoso,
+          {"status": "closed_won", "close_date": "2026-11-20"})
+    _call(session, "post", f"{base_url}/deals", acme, {
+        "name": "Fourth Coffee renewal", "amount": "12000", "currency": "EUR",
+        "website": "fourthcoffee.example"})
+    return 4
+
+
 def wait_for_notifications(
     base_url: str, token_for: Callable[[demo.DemoUser], str], expected: Mapping[str, int],
     timeout: float = DELIVERY_TIMEOUT_SECONDS,
@@ -186,17 +235,29 @@ def _write_links() -> None:
     from datetime import UTC, datetime
 
     from partners.dal import partnerships
-    from partners.dal.tables import PartnershipItem
+    from partners.dal.tables import Outbox, PartnershipItem
     from trellis.dynamo import transaction
+    from trellis.events import SYSTEM, EventEnvelope
+    from trellis.events.organisations import PartnerJoined
+    from trellis.outbox import outbox_item
 
     for link in json.load(sys.stdin):
         item = partnerships.get(link["vendor_id"], link["partnership_id"])
         if item is None or item.partner_organisation_id:
             continue
         item.partner_organisation_id = link["partner_id"]
+        partner_admin = next(user for user in demo.USERS
+                             if user.organisation_id == link["partner_id"] and "partner_admin" in user.roles)
+        # The event an accepted invitation publishes, so the leads service learns the partner too.
+        joined = EventEnvelope.new(PartnerJoined(
+            partnership_id=item.partnership_id, company_name=item.company_name,
+            partner_organisation_id=link["partner_id"], organisation_created=False,
+            user_id=partner_admin.user_id, email=partner_admin.email,
+        ), tenant_id=item.organisation_id, actor=SYSTEM)
         with transaction(PartnershipItem) as write:
             write.save(item)
             write.save(partnerships.partner_link_item(item, link["partner_id"], datetime.now(UTC)))
+            write.save(outbox_item(Outbox, joined))
 
 
 if __name__ == "__main__":

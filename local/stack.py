@@ -147,6 +147,7 @@ class Stack:
         seed.seed_directory(self.workers[writer].environment)
         expected = seed.seed_partnerships(self.url, issuer.issue)
         seed.seed_partner_links(self.workers[writer].environment, seed.partner_links(self.url, issuer.issue))
+        seed.seed_leads(self.url, issuer.issue)
         self.timings.mark("demo written")
         delivered = seed.wait_for_notifications(self.url, issuer.issue, expected)
         self.demo_status = "loaded" if delivered else "loaded (some notifications still in flight)"
