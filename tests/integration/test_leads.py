@@ -516,3 +516,38 @@ def test_a_lead_list_page_is_one_query(leads: ApiClient) -> None:
     assert_problem(
         leads.get("/leads", user=ZED, query={"tab": "not_sent", "cursor": body["next_cursor"]}), 400, "cursor"
     )
+
+
+def test_an_expired_registration_no_longer_protects_the_domain(leads: ApiClient) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    first = _created(
+        leads.post(
+            "/leads",
+            user=SALLY,
+            json_body={"company_name": "Globex", "website": "globex.example", "partnership_id": NORTHWIND},
+        )
+    )
+    # Given the protection window ran out (TTL may take days to remove the item: reads compare the time)
+    with leads.runner.env_applied():
+        from leads.dal import leads as dal
+
+        holder = dal.domain_state("acme", "globex.example").holder
+        assert holder is not None
+        assert holder.lead_id == first["id"]
+        holder.protected_until = datetime.now(UTC) - timedelta(minutes=1)
+        holder.save()
+
+    # When another partner registers the domain, it is theirs, no conflict
+    second = _created(
+        leads.post(
+            "/leads",
+            user=ROB,
+            json_body={"company_name": "Globex", "website": "globex.example", "partnership_id": CONTOSO},
+        )
+    )
+    assert second["registration_status"] == "registered"
+    with leads.runner.env_applied():
+        holder = dal.domain_state("acme", "globex.example").holder
+        assert holder is not None
+        assert holder.lead_id == second["id"]
