@@ -8,7 +8,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import imports, partners
+from bench import imports, leads, partners
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -72,6 +72,9 @@ def main() -> None:
     print(partner_table)
     section += "\n## Partners service: DynamoDB work per request at two program sizes\n\n" + partner_table
     section += "\n\n" + PARTNER_NOTES
+    lead_table = leads.table(leads.measure())
+    print(lead_table)
+    section += "\n## Leads service: DynamoDB work per request at two program sizes\n\n" + lead_table + "\n"
     RESULTS.write_text(header + section)
     print(f"\nwritten to {RESULTS}")
 

@@ -55,7 +55,8 @@ def _after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any
     tally = _active[-1]
     tally.calls.append(model.name)
     if model.name in {"Query", "Scan"}:
-        tally.read += int(parsed.get("Count", 0))
+        # What DynamoDB read (and bills), before any FilterExpression dropped items.
+        tally.read += int(parsed.get("ScannedCount", parsed.get("Count", 0)))
     elif model.name == "GetItem":
         tally.read += 1 if parsed.get("Item") else 0
     elif model.name == "BatchGetItem":

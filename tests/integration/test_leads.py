@@ -551,3 +551,29 @@ def test_an_expired_registration_no_longer_protects_the_domain(leads: ApiClient)
         holder = dal.domain_state("acme", "globex.example").holder
         assert holder is not None
         assert holder.lead_id == second["id"]
+
+
+def test_status_and_distributor_filters_read_from_their_own_index(leads: ApiClient) -> None:
+    for index in range(3):
+        lead = _created(
+            leads.post("/leads", json_body={"company_name": f"Lead {index}", "partnership_id": NORTHWIND})
+        )
+        if index != 1:
+            assert (
+                leads.post(f"/leads/{lead['id']}/decline", user=SALLY, json_body={"reason": "no"}).status
+                == 200
+            )
+    _created(
+        leads.post(
+            "/leads",
+            user=DINA,
+            json_body={"company_name": "Via A", "partnership_id": DIST_A, "reseller_partnership_id": CONTOSO},
+        )
+    )
+
+    declined = leads.get("/leads", query={"tab": "sent", "status": "declined", "limit": 1})
+    assert declined.calls.operations == ["Query"]
+    assert [item["company_name"] for item in declined.json()["items"]] == ["Lead 2"]
+    via_a = leads.get("/leads", query={"tab": "network", "distributor_id": DIST_A})
+    assert via_a.calls.operations == ["Query"]
+    assert [item["company_name"] for item in via_a.json()["items"]] == ["Via A"]

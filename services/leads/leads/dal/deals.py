@@ -38,6 +38,10 @@ def list_pk(organisation_id: str, tab: str) -> str:
     return org_key(organisation_id, "DEALS", tab)
 
 
+def status_pk(organisation_id: str, tab: str, status: str) -> str:
+    return org_key(organisation_id, "DEALS", tab, status)
+
+
 def get_copy(organisation_id: str, deal_id: str) -> DealCopyItem | None:
     try:
         return DealCopyItem.get(copy_pk(organisation_id, deal_id), DEAL_SK, consistent_read=True)
@@ -56,14 +60,17 @@ def add_copies(
     sort = f"{record.created_at.isoformat()}#{record.id}"
     for copy in copies:
         pk, gsi1pk = copy_pk(copy.organisation_id, record.id), list_pk(copy.organisation_id, copy.tab)
+        gsi2pk = status_pk(copy.organisation_id, copy.tab, record.status)
         if previous_version is None:
             batch.save(DealCopyItem(
-                pk, DEAL_SK, gsi1pk=gsi1pk, gsi1sk=sort, organisation_id=copy.organisation_id,
-                deal_id=record.id, tab=copy.tab, status=record.status, data=data, version=record.version,
+                pk, DEAL_SK, gsi1pk=gsi1pk, gsi1sk=sort, gsi2pk=gsi2pk, gsi2sk=sort,
+                organisation_id=copy.organisation_id, deal_id=record.id, tab=copy.tab, status=record.status,
+                data=data, version=record.version,
             ), condition=DealCopyItem.pk.does_not_exist())
             continue
         batch.update(DealCopyItem(pk, DEAL_SK), actions=[
-            DealCopyItem.status.set(record.status), DealCopyItem.data.set(data),
+            DealCopyItem.status.set(record.status), DealCopyItem.gsi2pk.set(gsi2pk),
+            DealCopyItem.gsi2sk.set(sort), DealCopyItem.data.set(data),
             DealCopyItem.version.set(record.version),
         ], condition=DealCopyItem.version == previous_version)
 
@@ -82,21 +89,17 @@ def write(
 
 def list_page(
     organisation_id: str, tab: str, *, limit: int, start: dict[str, Any] | None, status: str | None = None,
-    max_rounds: int = 4,
 ) -> tuple[list[DealCopyItem], Any]:
-    condition = DealCopyItem.status == status if status else None
-    page: list[DealCopyItem] = []
-    last_key = start
-    for _ in range(max_rounds):
-        result = DealCopyItem.gsi1.query(
-            list_pk(organisation_id, tab), scan_index_forward=False, limit=limit - len(page),
-            last_evaluated_key=last_key, filter_condition=condition,
+    """A page of one tab, newest first; with a status, from the tab-and-status index (gsi2)."""
+    if status:
+        result = DealCopyItem.by_status.query(
+            status_pk(organisation_id, tab, status), scan_index_forward=False, limit=limit,
+            last_evaluated_key=start,
         )
-        page += [item for item in result if isinstance(item, DealCopyItem)]
-        last_key = result.last_evaluated_key
-        if not last_key or len(page) >= limit or condition is None:
-            break
-    return page, last_key
+    else:
+        result = DealCopyItem.gsi1.query(list_pk(organisation_id, tab), scan_index_forward=False, limit=limit,
+                                         last_evaluated_key=start)
+    return [item for item in result if isinstance(item, DealCopyItem)], result.last_evaluated_key
 
 
 # ---------------------------------------------------------------- referrals

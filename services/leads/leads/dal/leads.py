@@ -52,6 +52,14 @@ def list_pk(organisation_id: str, tab: str) -> str:
     return org_key(organisation_id, "LEADS", tab)
 
 
+def status_pk(organisation_id: str, tab: str, status: str) -> str:
+    return org_key(organisation_id, "LEADS", tab, status)
+
+
+def distributor_pk(organisation_id: str, distributor_partnership_id: str) -> str:
+    return org_key(organisation_id, "LEADS", "DIST", distributor_partnership_id)
+
+
 def get_copy(organisation_id: str, lead_id: str) -> LeadCopyItem | None:
     try:
         return LeadCopyItem.get(copy_pk(organisation_id, lead_id), LEAD_SK, consistent_read=True)
@@ -74,16 +82,21 @@ def add_copies(
     sort = f"{record.created_at.isoformat()}#{record.id}"
     for copy in copies:
         pk, gsi1pk = copy_pk(copy.organisation_id, record.id), list_pk(copy.organisation_id, copy.tab)
+        gsi2pk = status_pk(copy.organisation_id, copy.tab, record.status)
         if copy.organisation_id in created:
+            distributor = record.distributor_partnership_id if copy.role == "vendor" else None
             batch.save(LeadCopyItem(
-                pk, LEAD_SK, gsi1pk=gsi1pk, gsi1sk=sort, organisation_id=copy.organisation_id,
+                pk, LEAD_SK, gsi1pk=gsi1pk, gsi1sk=sort, gsi2pk=gsi2pk, gsi2sk=sort,
+                gsi3pk=distributor_pk(copy.organisation_id, distributor) if distributor else None,
+                gsi3sk=sort if distributor else None, organisation_id=copy.organisation_id,
                 lead_id=record.id, tab=copy.tab, role=copy.role, status=record.status,
                 distributor_partnership_id=record.distributor_partnership_id, data=data,
                 version=record.version,
             ), condition=LeadCopyItem.pk.does_not_exist())
             continue
         batch.update(LeadCopyItem(pk, LEAD_SK), actions=[
-            LeadCopyItem.gsi1pk.set(gsi1pk), LeadCopyItem.tab.set(copy.tab), LeadCopyItem.role.set(copy.role),
+            LeadCopyItem.gsi1pk.set(gsi1pk), LeadCopyItem.gsi2pk.set(gsi2pk), LeadCopyItem.gsi2sk.set(sort),
+            LeadCopyItem.tab.set(copy.tab), LeadCopyItem.role.set(copy.role),
             LeadCopyItem.status.set(record.status), LeadCopyItem.data.set(data),
             LeadCopyItem.version.set(record.version),
         ], condition=LeadCopyItem.version == previous_version)
@@ -119,24 +132,29 @@ def list_page(
     status: str | None = None, distributor_partnership_id: str | None = None,
     assigned_user_id: str | None = None, max_rounds: int = 4,
 ) -> tuple[list[LeadCopyItem], Any]:
-    """A page of one tab, newest first. Filters are checked on the items read (a bounded number of
-    rounds, so a page may come back short with a cursor to go on)."""
+    """A page of one tab, newest first, from the index that fits: the tab and status (gsi2), the
+    vendor's leads through one distributor (gsi3), or the tab (gsi1). A filter no index serves (the
+    caller's assignees, or a second filter) is checked on the items read, in a bounded number of
+    rounds, so such a page may come back short with a cursor to go on."""
     condition: Condition | None = None
-    for part in (
-        LeadCopyItem.status == status if status else None,
-        LeadCopyItem.distributor_partnership_id == distributor_partnership_id
-        if distributor_partnership_id else None,
-        LeadCopyItem.assigned_user_ids.contains(assigned_user_id) if assigned_user_id else None,
-    ):
-        if part is not None:
-            condition = part if condition is None else condition & part
+    if status:
+        query, pk = LeadCopyItem.by_status.query, status_pk(organisation_id, tab, status)
+        if distributor_partnership_id:
+            condition = LeadCopyItem.distributor_partnership_id == distributor_partnership_id
+    elif distributor_partnership_id:
+        query = LeadCopyItem.by_distributor.query
+        pk = distributor_pk(organisation_id, distributor_partnership_id)
+        condition = LeadCopyItem.tab == tab
+    else:
+        query, pk = LeadCopyItem.gsi1.query, list_pk(organisation_id, tab)
+    if assigned_user_id:
+        mine = LeadCopyItem.assigned_user_ids.contains(assigned_user_id)
+        condition = mine if condition is None else condition & mine
     page: list[LeadCopyItem] = []
     last_key = start
     for _ in range(max_rounds):
-        result = LeadCopyItem.gsi1.query(
-            list_pk(organisation_id, tab), scan_index_forward=False, limit=limit - len(page),
-            last_evaluated_key=last_key, filter_condition=condition,
-        )
+        result = query(pk, scan_index_forward=False, limit=limit - len(page), last_evaluated_key=last_key,
+                       filter_condition=condition)
         page += [item for item in result if isinstance(item, LeadCopyItem)]
         last_key = result.last_evaluated_key
         if not last_key or len(page) >= limit or condition is None:

@@ -17,7 +17,9 @@ organisations) start with their own prefix and hold only ids.
 | entity  | pk                       | sk            | gsi1pk            | gsi1sk              |
 |---------|--------------------------|---------------|-------------------|---------------------|
 | LeadCopy | ORG#<org>#LEAD#<id>#    | LEAD#         | ORG#<org>#LEADS#<tab># | <created_at>#<id> |
+|   gsi2: ORG#<org>#LEADS#<tab>#<status>#, gsi3 (vendor copies via a distributor): ORG#<org>#LEADS#DIST#<d># |
 | DealCopy | ORG#<org>#DEAL#<id>#    | DEAL#         | ORG#<org>#DEALS#<tab># | <created_at>#<id> |
+|   gsi2: ORG#<org>#DEALS#<tab>#<status>#  (gsi2sk/gsi3sk = gsi1sk)               |
 | Registration (holder) | ORG#<vendor>#REG#<domain># | REG#  |                   |                     |
 | RegistrationClaim | ORG#<vendor>#REG#<domain># | LEAD#<lead>#   |                |                     |
 | OpenDeal | ORG#<vendor>#REG#<domain># | DEAL#<deal>#  |                   |                     |
@@ -38,6 +40,8 @@ against the version (at most 7 copies).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -47,12 +51,35 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from trellis.dynamo import table_model
 from trellis.outbox import outbox_model
 
 LeadsItem = table_model("leads")
 Outbox = outbox_model(LeadsItem)
+
+
+class Gsi2(GlobalSecondaryIndex[Any]):
+    """Leads and deals of one tab in one status (so a status filter reads only the page)."""
+
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(GlobalSecondaryIndex[Any]):
+    """A vendor's leads through one distributor (sparse: only leads that came through one)."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
 
 
 class LeadCopyItem(LeadsItem, discriminator="LeadCopy"):  # type: ignore[valid-type,misc,call-arg]
@@ -67,6 +94,12 @@ class LeadCopyItem(LeadsItem, discriminator="LeadCopy"):  # type: ignore[valid-t
     assigned_user_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     data = UnicodeAttribute()  # LeadRecord as JSON
     version = NumberAttribute()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    by_status = Gsi2()
+    by_distributor = Gsi3()
 
 
 class DealCopyItem(LeadsItem, discriminator="DealCopy"):  # type: ignore[valid-type,misc,call-arg]
@@ -76,6 +109,9 @@ class DealCopyItem(LeadsItem, discriminator="DealCopy"):  # type: ignore[valid-t
     status = UnicodeAttribute()
     data = UnicodeAttribute()  # DealRecord as JSON
     version = NumberAttribute()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_status = Gsi2()
 
 
 class RegistrationItem(LeadsItem, discriminator="Registration"):  # type: ignore[valid-type,misc,call-arg]
