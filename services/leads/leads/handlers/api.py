@@ -1,6 +1,6 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import leads
+from leads.handlers import leads, routing
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -8,6 +8,7 @@ app.include_router(leads.router)
 # routers: accounts, contacts, imports, exports, overlaps
 
 # routers: routing
+app.include_router(routing.router)
 
 # routers: commissions, billings, payouts
 
