@@ -157,8 +157,8 @@ def _request(body: dict[str, Any]) -> tuple[dict[str, Any], Tally]:
     return json.loads(response["body"]), counted
 
 
-def _scoring_ms(criteria_body: dict[str, Any]) -> float:
-    """Median over runs of scoring the rows read once and choosing the best 10 (no DynamoDB)."""
+def _scoring_ms(criteria_body: dict[str, Any]) -> tuple[float, float]:
+    """Median and fastest of runs scoring the rows read once and choosing the best 10 (no DynamoDB)."""
     from leads.dal import routing as dal
     from leads.logic.routing import TierScale, best_of
     from leads.models import RoutingCriteria
@@ -171,7 +171,7 @@ def _scoring_ms(criteria_body: dict[str, Any]) -> float:
         start = time.perf_counter()
         best_of(rows, criteria, tiers, limit=10)
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,7 @@ class Row:
     calls: list[str]
     read: int
     scoring_ms: float
+    fastest_ms: float
 
 
 def measure() -> tuple[Program, list[Row]]:
@@ -198,8 +199,9 @@ def measure() -> tuple[Program, list[Row]]:
         for label, country in LEADS:
             body = _criteria(rng, country)
             answer, counted = _request(body)
+            median, fastest = _scoring_ms(body)
             rows.append(Row(lead=label, candidates=answer["candidates"], calls=counted.calls,
-                            read=counted.read, scoring_ms=_scoring_ms(body)))
+                            read=counted.read, scoring_ms=median, fastest_ms=fastest))
     get_settings.cache_clear()
     return program, rows
 
@@ -214,13 +216,14 @@ def table(program: Program, rows: list[Row]) -> str:
         "countries, both under ANY). Lead: software_saas, 250 employees, 3 keywords, 1 sub-category; "
         f"10 suggestions. Scoring: median of {SCORING_RUNS} runs over the rows read.",
         "",
-        "| lead | candidates | calls | items read | of all partnerships | scoring (ms) | µs per candidate |",
-        "|---|---:|---|---:|---:|---:|---:|",
+        "| lead | candidates | calls | items read | of all partnerships | scoring, median (ms) "
+        "| µs per candidate | fastest run (ms) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     lines += [
         f"| {r.lead} | {r.candidates:,} | {', '.join(r.calls)} | {r.read:,} | "
         f"{r.read / program.partnerships:.1%} | {r.scoring_ms:.1f} | "
-        f"{1000 * r.scoring_ms / max(r.candidates, 1):.0f} |"
+        f"{1000 * r.scoring_ms / max(r.candidates, 1):.0f} | {r.fastest_ms:.1f} |"
         for r in rows
     ]
     return "\n".join(lines)
@@ -240,6 +243,7 @@ NOTES = """\
   could not move them country by country. A program where most ICPs are like that would read
   most of ANY for every lead; splitting long lists over several partitions is the next step then.
 - Scoring is pure Python over the rows read (a JSON parse and six comparisons per candidate); the
-  total follows the country's candidates. The machine is shared and noisy: µs per candidate
-  moves by 2x between runs, the counts do not.
+  total follows the country's candidates. The machine is shared and noisy (other jobs run beside
+  the bench): the median moves by 2-4x from one run to the next and the fastest run shows what
+  the code costs alone; the counts do not move.
 """
