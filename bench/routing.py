@@ -214,7 +214,8 @@ def table(program: Program, rows: list[Row]) -> str:
         "(the others are distributors, archived or not joined); index rows: "
         f"{program.rows:,} ({program.anywhere:,} serving anywhere and {program.wide:,} with more than 40 "
         "countries, both under ANY). Lead: software_saas, 250 employees, 3 keywords, 1 sub-category; "
-        f"10 suggestions. Scoring: median of {SCORING_RUNS} runs over the rows read.",
+        f"10 suggestions. Scoring: median of {SCORING_RUNS} runs over the rows read; load average at the "
+        f"end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
         "| lead | candidates | calls | items read | of all partnerships | scoring, median (ms) "
         "| µs per candidate | fastest run (ms) |",
