@@ -9,8 +9,12 @@ vendor's tier order at ``ORG#<vendor>#ROUTE#TIERS#``.
   organisation) and a type that takes the vendor's leads (a distributor's leads come through its
   resellers: out of scope for routing).
 - A partnership is indexed under each country of its ICP, or under ``ANY`` when its ICP names no
-  country (it serves anywhere) or has no ICP yet. Each row carries the ICP's countries, so scoring
-  never mistakes one for the other.
+  country (it serves anywhere) or has no ICP yet. Each row carries the countries it stands for
+  (its partition's; none under ANY for anywhere), so scoring never mistakes one for the other.
+- Each row holds what scoring needs (name, partner organisation, type, tier, the ICP's criteria);
+  the view remembers the partitions it is under and a digest of that content, so a save deletes
+  the rows of partitions left, adds those of partitions joined and rewrites the others only when
+  their content changed (a stage change or a plan touches no row).
 - The rows are written by :func:`index_changes` inside the view's own transaction (see
   ``partnerships.save_view``), which holds at most 100 items. The partners service allows 250 ICP
   countries, so an ICP of more than ``MAX_INDEXED_COUNTRIES`` countries is indexed once under ``ANY``
