@@ -184,15 +184,15 @@ def _suggestion(scored: Scored) -> Suggestion:
     )
 
 
-def ranked(
-    vendor_id: str, criteria: RoutingCriteria, *, exclude: Iterable[str] = frozenset(), limit: int = 10,
+def best_of(
+    rows: Iterable[RouteCandidateItem], criteria: RoutingCriteria, tiers: TierScale, *,
+    exclude: Iterable[str] = frozenset(), limit: int = 10,
 ) -> tuple[list[Suggestion], int]:
-    """The best ``limit`` suggestions and how many candidates were scored."""
+    """The best ``limit`` of the rows read for the lead and how many of them were candidates."""
     excluded = set(exclude)
-    tiers = TierScale.of(dal.get_tier_order(vendor_id))
     seen: set[str] = set()
     scored: list[Scored] = []
-    for row in dal.candidates(vendor_id, criteria.country):
+    for row in rows:
         # A partnership moving between partitions while they are read can show in both.
         if row.partnership_id in excluded or row.partnership_id in seen:
             continue
@@ -202,6 +202,14 @@ def ranked(
             scored.append(result)
     best = heapq.nsmallest(limit, scored, key=Scored.order)
     return [_suggestion(item) for item in best], len(scored)
+
+
+def ranked(
+    vendor_id: str, criteria: RoutingCriteria, *, exclude: Iterable[str] = frozenset(), limit: int = 10,
+) -> tuple[list[Suggestion], int]:
+    """The best ``limit`` suggestions and how many candidates were scored."""
+    tiers = TierScale.of(dal.get_tier_order(vendor_id))
+    return best_of(dal.candidates(vendor_id, criteria.country), criteria, tiers, exclude=exclude, limit=limit)
 
 
 def rank(
