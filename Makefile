@@ -13,7 +13,8 @@ help:
 	@echo "make run      install, start the local stack on http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test     install, lint, and run every test (unit, integration, e2e, contract)"
 	@echo "make openapi  write docs/openapi.json (the merged document of all services)"
-	@echo "make bench    cold-import benchmark of every Lambda handler (writes bench/RESULTS.md)"
+	@echo "make bench    benchmarks: cold imports, partners lists, leads routing (writes bench/RESULTS.md)"
+	@echo "             PARTS=\"routing\" runs only the parts named and rewrites only their sections"
 	@echo "make build    sam validate --lint and sam build (installs the SAM CLI in $(SAM_VENV))"
 
 $(STAMP):
@@ -42,7 +43,7 @@ openapi: $(STAMP)
 	$(BIN)/python -m local.openapi > docs/openapi.json.tmp && mv docs/openapi.json.tmp docs/openapi.json
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(PARTS)
 
 $(SAM_VENV)/bin/sam:
 	$(PYTHON) -m venv $(SAM_VENV)

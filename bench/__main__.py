@@ -1,14 +1,20 @@
-"""`make bench`: runs every benchmark case and writes bench/RESULTS.md (machine, date, commit)."""
+"""`make bench`: runs every benchmark case and writes bench/RESULTS.md (machine, date, commit).
+
+`python -m bench routing` (or `make bench PARTS=routing`) runs only the parts named and replaces
+their sections of RESULTS.md, keeping the others as they were.
+"""
 
 from __future__ import annotations
 
 import os
 import platform
 import subprocess
+import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import imports, leads, partners
+from bench import imports, leads, partners, routing
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -42,6 +48,8 @@ PARTNER_NOTES = """\
   rename rewrites all of the partnership's entries (they carry the name order key).
 """
 
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "9"))
+
 
 def _commit() -> str:
     try:
@@ -52,32 +60,80 @@ def _commit() -> str:
         return "unknown"
 
 
-def main() -> None:
-    rounds = int(os.environ.get("BENCH_ROUNDS", "9"))
-    base, results, floors = imports.measure(rounds=rounds)
-    import_table = imports.table(base, results, floors)
-    print(import_table)
-    header = (
+def _imports() -> str:
+    base, results, floors = imports.measure(rounds=ROUNDS)
+    return imports.table(base, results, floors) + "\n\n" + IMPORT_NOTES
+
+
+def _partners() -> str:
+    return partners.table(partners.measure()) + "\n\n" + PARTNER_NOTES
+
+
+def _leads() -> str:
+    return leads.table(leads.measure())
+
+
+def _routing() -> str:
+    return routing.table(*routing.measure()) + "\n\n" + routing.NOTES
+
+
+# part → (its heading in RESULTS.md, what writes its section)
+PARTS: dict[str, tuple[str, Callable[[], str]]] = {
+    "imports": ("## Cold import of each Lambda handler", _imports),
+    "partners": ("## Partners service: DynamoDB work per request at two program sizes", _partners),
+    "leads": ("## Leads service: DynamoDB work per request at two program sizes", _leads),
+    "routing": ("## Leads routing: a lead among thousands of partnerships", _routing),
+}
+
+
+def _header() -> str:
+    return (
         "# Benchmark results\n\n"
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
         f"- commit: {_commit()}\n"
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}\n"
-        f"- method: median of {rounds} fresh interpreters per module, handlers and baseline interleaved\n\n"
+        f"- method: median of {ROUNDS} fresh interpreters per module, handlers and baseline interleaved\n\n"
         "Every figure is a ratio or a count measured side by side in this one run; the machine is shared\n"
         "and noisy, so absolute milliseconds mean little from one run to the next.\n\n"
     )
-    section = "## Cold import of each Lambda handler\n\n" + import_table + "\n\n" + IMPORT_NOTES
-    partner_table = partners.table(partners.measure())
-    print(partner_table)
-    section += "\n## Partners service: DynamoDB work per request at two program sizes\n\n" + partner_table
-    section += "\n\n" + PARTNER_NOTES
-    lead_table = leads.table(leads.measure())
-    print(lead_table)
-    section += "\n## Leads service: DynamoDB work per request at two program sizes\n\n" + lead_table + "\n"
-    RESULTS.write_text(header + section)
+
+
+def _sections(text: str) -> tuple[str, dict[str, str]]:
+    """RESULTS.md split into what precedes the first section and each section by its heading."""
+    head, sections, current = [], {}, None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("## "):
+            current = line.rstrip("\n")
+            sections[current] = ""
+        elif current is None:
+            head.append(line)
+        else:
+            sections[current] += line
+    return "".join(head), sections
+
+
+def main(names: list[str]) -> None:
+    unknown = [name for name in names if name not in PARTS]
+    if unknown:
+        raise SystemExit(f"unknown part(s) {', '.join(unknown)}; the parts are: {', '.join(PARTS)}")
+    chosen = names or list(PARTS)
+    bodies = {}
+    for name in chosen:
+        heading, run = PARTS[name]
+        bodies[heading] = run()
+        print(f"{heading}\n\n{bodies[heading]}")
+    if not names:
+        text = _header() + "\n".join(f"{heading}\n\n{body}" for heading, body in bodies.items())
+    else:
+        head, sections = _sections(RESULTS.read_text() if RESULTS.exists() else _header())
+        stamp = f"_This section alone: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}._\n\n"
+        for heading, body in bodies.items():
+            sections[heading] = "\n" + stamp + body + "\n"
+        text = head + "".join(f"{heading}\n{body}" for heading, body in sections.items())
+    RESULTS.write_text(text)
     print(f"\nwritten to {RESULTS}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -28,6 +28,7 @@ class Call:
     permissions: tuple[tuple[str, str, bool], ...] = ()
     items_read: int | None = None  # what the response says was read (Count, Item, Responses)
     scanned: int | None = None  # ScannedCount of a Query
+    items_written: int = 0  # items a write asks for (a transaction: each of its items)
     failed: bool = False
 
 
@@ -112,6 +113,20 @@ def _describe(
     return tables, tuple(dict.fromkeys(permissions))
 
 
+def _items_written(operation: str, params: dict[str, Any]) -> int:
+    if operation in {"PutItem", "UpdateItem", "DeleteItem"}:
+        return 1
+    try:
+        body = json.loads(params.get("body") or b"{}")
+    except (TypeError, ValueError):
+        return 0
+    if operation == "TransactWriteItems":
+        return len(body.get("TransactItems", []))
+    if operation == "BatchWriteItem":
+        return sum(len(requests) for requests in body.get("RequestItems", {}).values())
+    return 0
+
+
 def _before_call(
     model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
 ) -> tuple[AWSResponse, dict[str, Any]] | None:
@@ -119,7 +134,8 @@ def _before_call(
     if not recorders:
         return None
     tables, permissions = _describe(model.name, params)
-    call = Call(operation=model.name, tables=tables, permissions=permissions)
+    call = Call(operation=model.name, tables=tables, permissions=permissions,
+                items_written=_items_written(model.name, params))
     context[_CONTEXT_KEY] = call
     for recorder in recorders:
         recorder.calls.append(call)

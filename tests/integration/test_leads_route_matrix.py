@@ -100,6 +100,9 @@ RECIPES: dict[str, Recipe] = {
     "GET /deals/{deal_id}": Recipe(lambda w: (f"/deals/{w.ids['deal']}", None)),
     "PATCH /deals/{deal_id}": Recipe(lambda w: (f"/deals/{w.ids['internal_deal']}", {"name": "Mine"})),
     "POST /deals/{deal_id}/referrals": Recipe(lambda w: (f"/deals/{w.ids['internal_deal']}/referrals", {})),
+    "POST /routing/suggestions": Recipe(
+        lambda w: ("/routing/suggestions", {"country": "DE"}), collection=True
+    ),
     "GET /referrals": Recipe(lambda w: ("/referrals?direction=in", None), collection=True),
     "GET /referrals/{referral_id}": Recipe(lambda w: (f"/referrals/{w.ids['referral']}", None)),
     "PUT /referrals/{referral_id}/status": Recipe(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from leads.dal import routing
 from leads.dal.tables import (
     CounterpartItem,
     LeadsItem,
@@ -59,12 +60,14 @@ def counterpart_key(partner_org_id: str, partnership_id: str) -> tuple[str, str]
 
 
 def save_view(view: PartnershipViewItem) -> None:
-    """The view (checked against its version) and the partner organisation's counterpart, together.
+    """The view (checked against its version), the partner organisation's counterpart and the routing
+    index rows that change with it (dal/routing.py), together.
 
     A concurrent writer of the same view fails the transaction; the consumer reports the record and
     SQS delivers it again.
     """
     with transaction(LeadsItem) as write:
+        routing.index_changes(view, write)
         write.save(view)
         partner_org = view.partner_organisation_id
         if partner_org is None:

@@ -30,6 +30,8 @@ organisations) start with their own prefix and hold only ids.
 | NetworkLink (distributor side) | ORG#<vendor>#PARTNERSHIP#<dist># | RESELLER#<reseller># | |           |
 | NetworkLink (reseller side) | ORG#<vendor>#PARTNERSHIP#<reseller># | DISTRIBUTOR#<dist># | |            |
 | Counterpart | ORG#<p_org>#COUNTERPART#<pid># | COUNTERPART# | ORG#<p_org>#COUNTERPARTS# | <vendor>#<pid> |
+| RouteCandidate | ORG#<vendor>#ROUTE#<country or ANY># | CANDIDATE#<pid># |  |               |
+| TierOrder | ORG#<vendor>#ROUTE#TIERS# | TIERS#       |                   |                     |
 | Outbox  | ORG#<org>#OUTBOX#<evt>#  | OUTBOX#       |                   |                     |
 
 A lead or deal is kept as one copy per organisation that sees it (vendor, sender, receiver, the
@@ -196,6 +198,10 @@ class PartnershipViewItem(LeadsItem, discriminator="PartnershipView"):  # type: 
     plan_json = UnicodeAttribute(null=True)  # the partnership's own commission plan
     plan_version = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute(null=True)
+    # The routing partitions the partnership is indexed under (country codes or ANY) and a digest of
+    # what those rows hold, so that a save rewrites only the rows that change (dal/routing.py).
+    routed_under = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    routed_digest = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -231,6 +237,35 @@ class CounterpartItem(LeadsItem, discriminator="Counterpart"):  # type: ignore[v
     company_name = UnicodeAttribute(null=True)
     partnership_type = UnicodeAttribute(null=True)
     archived = BooleanAttribute(default=False)
+
+
+class RouteCandidateItem(LeadsItem, discriminator="RouteCandidate"):  # type: ignore[valid-type,misc,call-arg]
+    """A routable partnership in one routing partition of its vendor: a country of its ICP, or ANY.
+
+    Holds all that scoring needs, so that routing a lead reads its country's partition and the ANY one
+    and nothing else. Written only with the partnership's view, in the same transaction.
+    """
+
+    vendor_organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    company_name = UnicodeAttribute()
+    partner_organisation_id = UnicodeAttribute()
+    partnership_type = UnicodeAttribute()
+    tier = UnicodeAttribute(null=True)
+    # The countries this row stands for: its partition's country, or under ANY the ICP's whole list
+    # when it is too long to index country by country (empty: the ICP serves anywhere).
+    countries = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    # The ICP's other routing criteria as JSON (the Icp model without countries and custom pairs).
+    icp_json = UnicodeAttribute()
+
+
+class TierOrderItem(LeadsItem, discriminator="TierOrder"):  # type: ignore[valid-type,misc,call-arg]
+    """The vendor's tiers in the order it lists them (first: highest), from ProgramListUpdated."""
+
+    vendor_organisation_id = UnicodeAttribute()
+    tier_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    tier_names = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    event_at = UTCDateTimeAttribute()
 
 # --- section: CRM (accounts, contacts, imports, exports, overlaps)
 

@@ -1,6 +1,6 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import deals, leads
+from leads.handlers import deals, leads, routing
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -9,6 +9,7 @@ app.include_router(deals.router)
 # routers: accounts, contacts, imports, exports, overlaps
 
 # routers: routing
+app.include_router(routing.router)
 
 # routers: commissions, billings, payouts
 

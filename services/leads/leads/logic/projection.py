@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from leads.dal import partnerships as dal
+from leads.dal import routing as routing_dal
 from leads.dal.tables import PartnershipViewItem
 from trellis.events import EventData, EventEnvelope
 from trellis.events.commissions import (
@@ -29,6 +30,7 @@ from trellis.events.partners import (
     PartnershipRestored,
     PartnershipStageChanged,
     PartnershipUpdated,
+    ProgramListUpdated,
 )
 from trellis.events.profiles import IcpUpdated
 
@@ -184,6 +186,14 @@ def reseller_link(envelope: EventEnvelope, data: EventData) -> None:
     dal.save_link(link)
 
 
+def program_list_updated(envelope: EventEnvelope, data: EventData) -> None:
+    assert isinstance(data, ProgramListUpdated)
+    if data.list_name != "tiers":
+        return  # the stage pipeline, categories and tags play no part in routing
+    tiers = [(entry.id, entry.name) for entry in data.entries]
+    routing_dal.save_tier_order(envelope.tenant_id, tiers, envelope.occurred_at)
+
+
 HANDLERS = {
     "PartnershipCreated": partnership_created,
     "PartnershipUpdated": partnership_updated,
@@ -199,4 +209,5 @@ HANDLERS = {
     "TierDefaultPlanCleared": tier_plan_set,
     "ResellerAssigned": reseller_link,
     "ResellerUnassigned": reseller_link,
+    "ProgramListUpdated": program_list_updated,
 }
