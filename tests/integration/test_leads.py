@@ -577,3 +577,66 @@ def test_status_and_distributor_filters_read_from_their_own_index(leads: ApiClie
     via_a = leads.get("/leads", query={"tab": "network", "distributor_id": DIST_A})
     assert via_a.calls.operations == ["Query"]
     assert [item["company_name"] for item in via_a.json()["items"]] == ["Via A"]
+
+
+# ---------------------------------------------------------------- routing a lead
+
+
+def test_suggestions_for_a_lead_rank_by_fit_and_leave_out_who_declined(leads: ApiClient) -> None:
+    lead = _created(
+        leads.post(
+            "/leads",
+            json_body={"company_name": "Globex", "country": "DE", "keywords": ["ERP"], "employee_count": 120},
+        )
+    )
+    response = leads.get(f"/leads/{lead['id']}/suggestions")
+    assert response.status == 200, response.text
+    ranked = response.json()["items"]
+    assert ranked[0]["partnership_id"] == NORTHWIND
+    assert {reason["criterion"] for reason in ranked[0]["explanation"]} >= {
+        "country",
+        "keywords",
+        "company_size",
+    }
+    # routable partners only: no distributor, no partner that has not joined
+    assert {item["partnership_id"] for item in ranked}.isdisjoint({DIST_A, UNJOINED})
+
+    # Northwind declines: it is suggested no more
+    assert leads.post(f"/leads/{lead['id']}/send", json_body={"partnership_id": NORTHWIND}).status == 200
+    assert leads.post(f"/leads/{lead['id']}/decline", user=SALLY, json_body={"reason": "busy"}).status == 200
+    again = leads.get(f"/leads/{lead['id']}/suggestions").json()["items"]
+    assert NORTHWIND not in {item["partnership_id"] for item in again}
+
+    # only the vendor routes its leads; others do not see the lead at all
+    assert_problem(leads.get(f"/leads/{lead['id']}/suggestions", user=SALLY), 403)
+    assert_problem(leads.get(f"/leads/{lead['id']}/suggestions", user=ZED), 404)
+
+
+def test_an_auto_routed_lead_goes_to_the_best_fit_with_the_reason(leads: ApiClient, aws: Stack) -> None:
+    lead = _created(
+        leads.post(
+            "/leads",
+            json_body={"company_name": "Globex", "country": "DE", "keywords": ["erp"], "auto_route": True},
+        )
+    )
+    assert (lead["status"], lead["partnership_id"], lead["receiver_organisation_id"]) == (
+        "sent",
+        NORTHWIND,
+        "northwind",
+    )
+    assert lead["routed_score"] > 0
+    assert any(line.startswith("country:") for line in lead["routed_explanation"])
+    assert leads.get(f"/leads/{lead['id']}", user=SALLY).json()["tab"] == "received"
+    assert sorted(event["type"] for event in _events(aws)) == ["LeadCreated", "LeadSent"]
+
+
+def test_an_auto_routed_lead_nobody_fits_waits_unsent(leads: ApiClient) -> None:
+    solo = User("u-solo", "solo-vendor", ("admin",), "admin@solo.example")
+    lead = _created(leads.post("/leads", user=solo, json_body={"company_name": "Solo", "auto_route": True}))
+    assert (lead["status"], lead["tab"], lead["partnership_id"]) == ("not_sent", "not_sent", None)
+    # acme: no ICP lists Japan; Contoso and Fabrikam have no ICP (they serve anywhere): the tie goes
+    # by tier, then name
+    anywhere = _created(
+        leads.post("/leads", json_body={"company_name": "Nowhere", "country": "JP", "auto_route": True})
+    )
+    assert anywhere["partnership_id"] == CONTOSO

@@ -93,6 +93,7 @@ RECIPES: dict[str, Recipe] = {
     "PUT /leads/{lead_id}/registration": Recipe(
         lambda w: (f"/leads/{w.ids['partner_lead']}/registration", {"decision": "approved"})
     ),
+    "GET /leads/{lead_id}/suggestions": Recipe(lambda w: (f"/leads/{w.ids['lead']}/suggestions", None)),
     "GET /lead-settings": Recipe(lambda w: ("/lead-settings", None), collection=True),
     "PUT /lead-settings": Recipe(lambda w: ("/lead-settings", {"registration_days": 10}), collection=True),
     "POST /deals": Recipe(lambda w: ("/deals", {"name": "Mine"}), collection=True),

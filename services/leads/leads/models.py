@@ -103,7 +103,8 @@ class LeadCreate(LeadCustomer):
     """A new lead.
 
     - A vendor's user: ``partnership_id`` (optional) is the partner to send it to; without it the lead
-      waits under "not sent".
+      waits under "not sent"; with ``auto_route`` it goes to the best-fitting partner by ICP (if
+      any fits; else it waits under "not sent").
     - A partner's user: ``partnership_id`` is their partnership with the vendor (deal registration).
     - A distributor's user: ``partnership_id`` is their distributor partnership and
       ``reseller_partnership_id`` the reseller (assigned to them) the lead is for.
@@ -112,6 +113,7 @@ class LeadCreate(LeadCustomer):
     partnership_id: EntityId | None = None
     reseller_partnership_id: EntityId | None = None
     account_id: EntityId | None = None
+    auto_route: bool = False
 
 
 class LeadSend(BaseModel):
@@ -177,6 +179,9 @@ class LeadRecord(LeadCustomer):
     referral_code: str | None = None
     attribution: list[AttributionLink] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
+    # Set when auto-routing chose the partner: its score and why (see POST /routing/suggestions).
+    routed_score: int | None = None
+    routed_explanation: list[str] = Field(default_factory=list)
     created_by_user_id: str
     created_at: datetime
     updated_at: datetime

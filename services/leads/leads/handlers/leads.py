@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from leads.logic import leads as logic
 from leads.models import (
+    MAX_SUGGESTIONS,
     Lead,
     LeadAssignees,
     LeadCreate,
@@ -17,6 +18,7 @@ from leads.models import (
     LeadSettings,
     LeadTab,
     RegistrationDecision,
+    RoutingSuggestions,
 )
 from trellis.api import created, current_principal
 from trellis.fields import EntityId
@@ -75,6 +77,13 @@ def assign_lead(lead_id: LeadId, request: LeadAssignees) -> Lead:
 @router.put("/leads/<lead_id>/registration", summary="Resolve a deal registration (vendor)", tags=TAGS)
 def resolve_registration(lead_id: LeadId, request: RegistrationDecision) -> Lead:
     return logic.resolve_registration(current_principal(router), lead_id, request)
+
+
+@router.get("/leads/<lead_id>/suggestions", summary="Partners for my lead, ranked by ICP fit", tags=TAGS)
+def suggest_partners(
+    lead_id: LeadId, limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = 10,
+) -> RoutingSuggestions:
+    return logic.suggest_partners(current_principal(router), lead_id, limit)
 
 
 @router.get("/lead-settings", summary="My program's lead rules (registration window)", tags=TAGS)

@@ -23,7 +23,7 @@ from leads.dal import deals as deals_dal
 from leads.dal import leads as dal
 from leads.dal import partnerships as projection
 from leads.dal.tables import LeadCopyItem
-from leads.logic import access
+from leads.logic import access, routing
 from leads.logic.access import Side
 from leads.models import (
     DealRecord,
@@ -37,6 +37,8 @@ from leads.models import (
     LeadTab,
     Participant,
     RegistrationDecision,
+    RoutingCriteria,
+    RoutingSuggestions,
 )
 from trellis.domains import normalise_domain
 from trellis.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -54,11 +56,11 @@ from trellis.events.leads import (
 )
 from trellis.keys import new_id
 from trellis.pagination import Page, decode_cursor, encode_cursor
-from trellis.principal import VENDOR_WRITERS, Principal
+from trellis.principal import VENDOR_ROLES, VENDOR_WRITERS, Principal
 
 DEFAULT_REGISTRATION_DAYS = 90
 _CUSTOMER_FIELDS = tuple(LeadCreate.model_fields.keys() - {
-    "partnership_id", "reseller_partnership_id", "account_id"})
+    "partnership_id", "reseller_partnership_id", "account_id", "auto_route"})
 
 
 def _event(record: LeadRecord, data: EventData, principal: Principal, now: datetime) -> EventEnvelope:
@@ -122,6 +124,14 @@ def create_lead(principal: Principal, request: LeadCreate) -> Lead:
                             sender_organisation_id=org,
                             attribution=[AttributionLink(role="vendor", organisation_id=org)],
                             participants=_participants((org, "vendor")))
+        if request.auto_route:
+            routed = _auto_routed(principal, record)
+            if routed is not None:
+                snapshot = routed.snapshot()
+                envelopes = [_event(routed, data, principal, now)
+                             for data in (LeadCreated(lead=snapshot), LeadSent(lead=snapshot))]
+                dal.write(routed, copies_of(routed), previous_version=None, envelopes=envelopes)
+                return _reread(org, record.id)
         dal.write(record, copies_of(record), previous_version=None,
                   envelopes=[_event(record, LeadCreated(lead=record.snapshot()), principal, now)])
         return _reread(org, record.id)
@@ -240,6 +250,42 @@ def _submit_with_registration(principal: Principal, record: LeadRecord, now: dat
             conflicting_deal_ids=record.conflicting_deal_ids,
         ), principal, now))
     dal.write(record, copies_of(record), previous_version=None, envelopes=envelopes, also=also)
+
+
+def criteria_of(record: LeadRecord) -> RoutingCriteria:
+    return RoutingCriteria(country=record.country, industry=record.industry,
+                           employee_count=record.employee_count, keywords=record.keywords,
+                           sub_categories=record.sub_categories)
+
+
+def _auto_routed(principal: Principal, record: LeadRecord) -> LeadRecord | None:
+    """The lead addressed to the best-fitting partner, or None when no partnership is a candidate."""
+    best = routing.rank(record.vendor_organisation_id, criteria_of(record), limit=1)
+    if not best:
+        return None
+    side = access.side_of(principal, best[0].partnership_id)
+    return _to_partner(record, side).model_copy(update={
+        "routed_score": best[0].score,
+        "routed_explanation": [f"{reason.criterion}: {reason.points} ({reason.detail})"
+                               for reason in best[0].explanation],
+    })
+
+
+def suggest_partners(principal: Principal, lead_id: str, limit: int) -> RoutingSuggestions:
+    """Partnerships for the vendor's lead, best fit first; never one that declined it (or holds it now)."""
+    org = access.reader(principal)
+    item = dal.get_copy(org, lead_id)
+    if item is None:
+        raise NotFound("no such lead")
+    record = dal.record_of(item)
+    if record.vendor_organisation_id != org:
+        raise Forbidden("only the vendor routes its leads")
+    principal.require_any(VENDOR_ROLES)
+    exclude = set(record.declined_partnership_ids)
+    if record.status in ("sent", "accepted") and record.partnership_id:
+        exclude.add(record.partnership_id)
+    items, candidates = routing.ranked(org, criteria_of(record), exclude=exclude, limit=limit)
+    return RoutingSuggestions(items=items, candidates=candidates)
 
 
 def _reread(organisation_id: str, lead_id: str) -> Lead:
