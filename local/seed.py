@@ -253,6 +253,7 @@ def _write_links() -> None:
             partnership_id=item.partnership_id, company_name=item.company_name,
             partner_organisation_id=link["partner_id"], organisation_created=False,
             user_id=partner_admin.user_id, email=partner_admin.email,
+            vendor_organisation_name=demo.ORGANISATIONS_BY_ID[item.organisation_id].name,
         ), tenant_id=item.organisation_id, actor=SYSTEM)
         with transaction(PartnershipItem) as write:
             write.save(item)

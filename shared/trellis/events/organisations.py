@@ -138,6 +138,7 @@ class PartnerJoined(EventData):
     organisation_created: bool
     user_id: str
     email: str
+    vendor_organisation_name: str | None = None
 
 
 class UserRolesChanged(EventData):

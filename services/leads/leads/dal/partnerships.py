@@ -81,6 +81,7 @@ def save_view(view: PartnershipViewItem) -> None:
             gsi1sk=f"{view.vendor_organisation_id}#{view.partnership_id}",
             partner_organisation_id=partner_org, vendor_organisation_id=view.vendor_organisation_id,
             partnership_id=view.partnership_id, company_name=view.company_name,
+            vendor_organisation_name=view.vendor_organisation_name,
             partnership_type=view.partnership_type, archived=view.archived,
         ))
 

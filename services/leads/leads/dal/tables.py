@@ -193,6 +193,7 @@ class PartnershipViewItem(LeadsItem, discriminator="PartnershipView"):  # type: 
     archived_at_event = UTCDateTimeAttribute(null=True)
     deleted = BooleanAttribute(default=False)
     partner_organisation_id = UnicodeAttribute(null=True)
+    vendor_organisation_name = UnicodeAttribute(null=True)  # as the partner's invitation named it
     icp_json = UnicodeAttribute(null=True)  # the ICP as the IcpUpdated event carried it
     icp_version = NumberAttribute(default=0)
     plan_json = UnicodeAttribute(null=True)  # the partnership's own commission plan
@@ -235,6 +236,7 @@ class CounterpartItem(LeadsItem, discriminator="Counterpart"):  # type: ignore[v
     vendor_organisation_id = UnicodeAttribute()
     partnership_id = UnicodeAttribute()
     company_name = UnicodeAttribute(null=True)
+    vendor_organisation_name = UnicodeAttribute(null=True)
     partnership_type = UnicodeAttribute(null=True)
     archived = BooleanAttribute(default=False)
 

@@ -127,6 +127,7 @@ def partner_joined(envelope: EventEnvelope, data: EventData) -> None:
         if view.partner_organisation_id == data.partner_organisation_id:
             return False
         view.partner_organisation_id = data.partner_organisation_id
+        view.vendor_organisation_name = data.vendor_organisation_name
         if view.company_name is None:
             view.company_name = data.company_name
         return True

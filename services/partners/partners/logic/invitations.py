@@ -372,7 +372,7 @@ def _accept_partner(invitation: InvitationItem, name: str, now: datetime) -> Mem
         PartnerJoined(
             partnership_id=partnership_id, company_name=partnership.company_name,
             partner_organisation_id=organisation_id, organisation_created=created, user_id=user_id,
-            email=invitation.email,
+            email=invitation.email, vendor_organisation_name=invitation.organisation_name,
         ),
         tenant_id=vendor, actor=Actor(kind="user", user_id=user_id, organisation_id=organisation_id),
         occurred_at=now,
