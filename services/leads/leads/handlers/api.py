@@ -1,6 +1,6 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import leads
+from leads.handlers import billings, commissions, leads, payouts
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -10,6 +10,9 @@ app.include_router(leads.router)
 # routers: routing
 
 # routers: commissions, billings, payouts
+app.include_router(commissions.router)
+app.include_router(payouts.router)
+app.include_router(billings.router)
 
 # routers: reports
 
