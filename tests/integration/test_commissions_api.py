@@ -223,6 +223,35 @@ def test_only_vendor_writers_approve_and_only_their_own_entries(api: ApiClient) 
     assert _entry_of(api, CONTOSO)["status"] == "pending"
 
 
+def test_entries_are_approved_together_all_or_none(aws: Stack, api: ApiClient) -> None:
+    contoso, dista = _entry_of(api, CONTOSO), _entry_of(api, DIST_A)
+
+    # one unknown (or another vendor's) entry: none is approved
+    [other] = _entries(api, ZED)
+    for stranger in ("no-such-entry", other["id"]):
+        refused = api.post("/commissions/approve", json_body={"entry_ids": [contoso["id"], stranger]})
+        assert_problem(refused, 404)
+    assert _entries(api, ANA, status="approved") == []
+    assert_problem(api.post("/commissions/approve", json_body={"entry_ids": [contoso["id"]]}, user=CLEO), 403)
+
+    both = {"entry_ids": [contoso["id"], dista["id"]]}
+    response = api.post("/commissions/approve", json_body=both, user=BEN)
+
+    assert response.status == 200, response.text
+    assert [(item["id"], item["status"]) for item in response.json()] == [
+        (contoso["id"], "approved"), (dista["id"], "approved")]
+    assert {item["id"] for item in _entries(api, ANA, status="approved")} == {contoso["id"], dista["id"]}
+    assert len([e for e in outbox_events(aws, TABLE) if e["type"] == "CommissionApproved"]) == 2
+
+
+@pytest.mark.parametrize(("ids", "field"), [
+    ([], "entry_ids"), (["a"] * 2, "entry_ids"), ([f"e{index}" for index in range(26)], "entry_ids"),
+    (["ok", "a#b"], "entry_ids.1"),
+])
+def test_a_bad_approval_list_is_a_422(api: ApiClient, ids: list[str], field: str) -> None:
+    assert_problem(api.post("/commissions/approve", json_body={"entry_ids": ids}), 422, field)
+
+
 def test_a_clawback_is_approved_like_any_entry(api: ApiClient, ledger: Ledger) -> None:
     ledger(changed(deal(DEAL_C, version=3, status="open"), "closed_won"))
     [clawback] = [item for item in _entries(api, ANA, partnership_id=CONTOSO) if item["kind"] == "clawback"]
@@ -264,3 +293,30 @@ def test_the_vendor_sees_why_a_won_deal_earns_nothing(api: ApiClient, ledger: Le
     assert api.get(f"/ledger/deals/{unplanned}").json()["problem"]["reason"] == "no_plan"
     assert [item for item in _entries(api, ANA) if item["deal_id"] == unplanned] == []
     assert api.get("/ledger/problems", user=ZED).json()["items"] == []
+
+
+def test_once_the_problem_is_fixed_the_vendor_has_the_deal_computed_again(
+    api: ApiClient, ledger: Ledger, project: Project,
+) -> None:
+    # Given a won deal of a partnership without a plan
+    unplanned = "d1000000000000000000000000000002"
+    ledger(won(unplanned, partnership=UNJOINED, amount="4000.00"))
+    # When the vendor gives the partnership a plan and has the deal computed again
+    project(event(CommissionPlanSet(partnership_id=UNJOINED, company_name="Unjoined", plan_version=1,
+                                    plan=PERCENT_10), hours=40 * 24))
+    assert_problem(api.post(f"/ledger/deals/{unplanned}/recompute", user=CLEO), 403)
+    assert_problem(api.post(f"/ledger/deals/{unplanned}/recompute", user=ZED), 404)
+    response = api.post(f"/ledger/deals/{unplanned}/recompute", user=BEN)
+
+    # Then the commission is recorded and the problem is gone
+    assert response.status == 200, response.text
+    body = response.json()
+    assert body["problem"] is None
+    assert [(total["beneficiary"], total["amount"]) for total in body["totals"]] == [
+        ({"partnership_id": UNJOINED, "organisation_id": None, "role": "partner"}, "400.00")]
+    assert [(entry["kind"], entry["amount"], entry["status"]) for entry in body["entries"]] == [
+        ("commission", "400.00", "pending")]
+    assert api.get("/ledger/problems").json()["items"] == []
+    # Computing it again changes nothing
+    again = api.post(f"/ledger/deals/{unplanned}/recompute").json()
+    assert [entry["id"] for entry in again["entries"]] == [entry["id"] for entry in body["entries"]]

@@ -48,9 +48,10 @@ def _entries(api: ApiClient, **query: Any) -> list[dict[str, Any]]:
 
 
 def _approve_all(api: ApiClient, partnership_id: str) -> list[str]:
-    ids = [item["id"] for item in _entries(api, partnership_id=partnership_id, status="pending")]
-    for entry_id in ids:
-        assert api.post(f"/commissions/{entry_id}/approve").status == 200
+    ids = [item["id"] for item in _entries(api, partnership_id=partnership_id, status="pending", limit=100)]
+    for start in range(0, len(ids), 25):
+        response = api.post("/commissions/approve", json_body={"entry_ids": ids[start:start + 25]})
+        assert response.status == 200, response.text
     return ids
 
 
@@ -242,3 +243,24 @@ def test_a_billing_in_a_currency_without_decimals(api: ApiClient) -> None:
     response = api.post("/billings", json_body={**BILLING, "currency": "jpy", "amount": 120000}, user=ROB)
     assert response.status == 201, response.text
     assert (response.json()["amount"], response.json()["currency"]) == ("120000", "JPY")
+
+
+def test_a_payout_takes_at_most_30_entries_the_rest_wait(api: ApiClient, ledger: Ledger) -> None:
+    # Given 31 approved entries of CONTOSO (deals without its distributor)
+    deals = [won(f"dc1{index:029d}", distributors=(), amount="100.00") for index in range(31)]
+    for start in range(0, len(deals), 10):
+        ledger(*deals[start:start + 10])
+    _approve_all(api, CONTOSO)
+
+    # (and the 700.00 of the first deal, the oldest)
+
+    # Then a payout takes the oldest 30, and pays them in one transaction
+    first = _pay(api, CONTOSO)
+    assert (len(first["lines"]), first["amount"]) == (30, "990.00")
+    paid = api.post(f"/payouts/{first['id']}/paid", json_body={})
+    assert paid.status == 200, paid.text
+    assert len(_entries(api, partnership_id=CONTOSO, status="paid", limit=100)) == 30
+
+    # and the next payout the rest
+    second = _pay(api, CONTOSO)
+    assert (len(second["lines"]), second["amount"]) == (2, "20.00")

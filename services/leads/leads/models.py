@@ -83,6 +83,23 @@ class CommissionQuery(BaseModel):
     )
 
 
+MAX_APPROVALS = 25  # each entry changes 3 items and writes an event: 100, DynamoDB's transaction limit
+
+
+class CommissionApproval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_ids: list[EntityId] = Field(min_length=1, max_length=MAX_APPROVALS,
+                                      description="Entries to approve together, all or none")
+
+    @field_validator("entry_ids")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise PydanticCustomError("duplicate", "names an entry twice")
+        return value
+
+
 class CommissionTotal(BaseModel):
     beneficiary: CommissionBeneficiary
     currency: str

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pynamodb.exceptions import PutError
 from pynamodb.expressions.condition import Condition
 
 from leads.dal.tables import (
@@ -33,12 +34,14 @@ from leads.dal.tables import (
     LedgerDealItem,
     Outbox,
 )
-from trellis.dynamo import TableItem, transaction
+from trellis.dynamo import TableItem, concurrent_change_is_a_conflict, transaction
+from trellis.errors import Conflict
 from trellis.events import EventEnvelope
 from trellis.keys import org_key
 from trellis.outbox import outbox_item
 
 LEDGER_SK = "LEDGER#"
+CHANGED = "the deal's ledger"
 ENTRY_SK = "COMMISSION#"
 _BATCH_GET = 100
 _COPIED = (
@@ -161,7 +164,15 @@ def save_state(
     A concurrent writer of the same deal fails the transaction; the consumer reports the record and
     SQS delivers it again, when the delta is computed afresh from the state the other one left.
     """
-    with transaction(LeadsItem) as write:
+    if not entries and not events:
+        try:
+            state.save()  # the facts alone (e.g. an open deal): a conditional put costs half a transaction
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise Conflict(f"{CHANGED} was changed by someone else; reload it and try again") from error
+            raise
+        return
+    with concurrent_change_is_a_conflict(CHANGED), transaction(LeadsItem) as write:
         write.save(state)
         for entry in entries:
             for item in _with_listings(entry):

@@ -170,6 +170,7 @@ class LedgerDealItem(LeadsItem, discriminator="LedgerDeal"):  # type: ignore[val
     partnership_id = UnicodeAttribute(null=True)
     distributor_partnership_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     won_at = UTCDateTimeAttribute(null=True)
+    attribution_json = UnicodeAttribute(null=True)  # the deal's attribution chain, as the event carried it
     deal_version = NumberAttribute()
     plan_json = UnicodeAttribute(null=True)
     plan_partnership_id = UnicodeAttribute(null=True)

@@ -8,7 +8,15 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from leads.logic import commissions as logic
-from leads.models import MONTH, CommissionEntry, CommissionProblem, CommissionQuery, DealLedger, EntityId
+from leads.models import (
+    MONTH,
+    CommissionApproval,
+    CommissionEntry,
+    CommissionProblem,
+    CommissionQuery,
+    DealLedger,
+    EntityId,
+)
 from trellis.api import current_principal, validated
 from trellis.events.ledger import EntryStatus
 from trellis.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
@@ -46,6 +54,13 @@ def get_entry(entry_id: EntryId) -> CommissionEntry:
     return logic.get_entry(current_principal(router), entry_id)
 
 
+@router.post("/commissions/approve",
+             summary="Approve up to 25 pending entries together, all or none (admin, partner manager)",
+             tags=TAGS)
+def approve_many(body: CommissionApproval) -> list[CommissionEntry]:
+    return logic.approve_many(current_principal(router), body)
+
+
 @router.post("/commissions/<entry_id>/approve",
              summary="Approve a pending entry, clawbacks included (admin, partner manager)", tags=TAGS)
 def approve(entry_id: EntryId) -> CommissionEntry:
@@ -57,6 +72,13 @@ def approve(entry_id: EntryId) -> CommissionEntry:
             tags=TAGS)
 def get_deal_ledger(deal_id: DealId) -> DealLedger:
     return logic.get_deal_ledger(current_principal(router), deal_id)
+
+
+@router.post("/ledger/deals/<deal_id>/recompute",
+             summary="Compute a deal's commissions again with the plans that apply now (admin, partner "
+             "manager), e.g. after giving its partnership a plan", tags=TAGS)
+def recompute(deal_id: DealId) -> DealLedger:
+    return logic.recompute(current_principal(router), deal_id)
 
 
 @router.get("/ledger/problems", summary="Won deals that earn nothing, and why (no plan, currency mismatch …)",

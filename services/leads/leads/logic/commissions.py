@@ -17,8 +17,10 @@ from datetime import UTC, datetime
 from leads.dal import ledger as dal
 from leads.dal import partnerships as partnerships_dal
 from leads.dal.tables import CommissionEntryItem, CounterpartItem, LedgerDealItem
+from leads.logic import ledger
 from leads.logic.ledger import entry_data
 from leads.models import (
+    CommissionApproval,
     CommissionBeneficiary,
     CommissionEntry,
     CommissionProblem,
@@ -36,6 +38,7 @@ from trellis.pagination import Page, decode_cursor, encode_cursor
 from trellis.principal import PARTNER_ROLES, VENDOR_ROLES, VENDOR_WRITERS, Principal
 
 NO_SUCH_ENTRY = "no such commission entry"
+NO_SUCH_DEAL = "the ledger has no such deal"
 MAX_DEAL_ENTRIES = 100
 
 
@@ -101,20 +104,46 @@ def get_entry(principal: Principal, entry_id: str) -> CommissionEntry:
     return entry_view(_vendor_entry(principal, entry_id))
 
 
+def _approve(principal: Principal, entries: list[CommissionEntryItem]) -> None:
+    """Approve the pending ones of these entries (an approved one stays as it is; a paid one is a 409)."""
+    settled = [entry for entry in entries if entry.status not in ("pending", "approved")]
+    if settled:
+        raise Conflict(f"entry {settled[0].entry_id} is {settled[0].status}; only a pending entry can be "
+                       "approved")
+    pending = [entry for entry in entries if entry.status == "pending"]
+    if not pending:
+        return
+    now = datetime.now(UTC)
+    events = []
+    for entry in pending:
+        entry.status, entry.approved_at, entry.approved_by = "approved", now, principal.user_id
+        events.append(EventEnvelope.new(CommissionApproved(entry=entry_data(entry)),
+                                        tenant_id=principal.organisation_id, actor=Actor.of(principal),
+                                        occurred_at=now))
+    with concurrent_change_is_a_conflict("the commission entries"):
+        dal.save_entries(pending, [], events)
+
+
 def approve(principal: Principal, entry_id: str) -> CommissionEntry:
     principal.require_any(VENDOR_WRITERS)
     entry = _vendor_entry(principal, entry_id)
-    if entry.status == "approved":
-        return entry_view(entry)
-    if entry.status != "pending":
-        raise Conflict(f"the entry is {entry.status}; only a pending entry can be approved")
-    now = datetime.now(UTC)
-    entry.status, entry.approved_at, entry.approved_by = "approved", now, principal.user_id
-    event = EventEnvelope.new(CommissionApproved(entry=entry_data(entry)),
-                              tenant_id=principal.organisation_id, actor=Actor.of(principal), occurred_at=now)
-    with concurrent_change_is_a_conflict("the commission entry"):
-        dal.save_entries([entry], [], [event])
+    _approve(principal, [entry])
     return entry_view(entry)
+
+
+def approve_many(principal: Principal, request: CommissionApproval) -> list[CommissionEntry]:
+    """Approve up to 25 entries at once, all or none (one transaction: each entry, its two listing
+    copies and its event)."""
+    principal.require_any(VENDOR_WRITERS)
+    vendor = principal.organisation_id
+    found = {entry.entry_id: entry for entry in dal.get_entries((vendor, entry_id)
+                                                                for entry_id in request.entry_ids)}
+    missing = [entry_id for entry_id in request.entry_ids if entry_id not in found]
+    if missing:
+        raise NotFound(f"{NO_SUCH_ENTRY}: {missing[0]}")
+    entries = [found[entry_id] for entry_id in request.entry_ids]
+    _approve(principal, entries)
+    return [entry_view(entry) for entry in entries]
 
 
 def _problem(state: LedgerDealItem) -> CommissionProblem | None:
@@ -132,7 +161,7 @@ def get_deal_ledger(principal: Principal, deal_id: str) -> DealLedger:
     vendor = principal.organisation_id
     state = dal.get_state(vendor, deal_id)
     if state is None:
-        raise NotFound("the ledger has no such deal")
+        raise NotFound(NO_SUCH_DEAL)
     wanted = (state.entry_ids or [])[-MAX_DEAL_ENTRIES:]
     entries = sorted(dal.get_entries((vendor, entry_id) for entry_id in wanted),
                      key=lambda item: dal.position(item.effective_at, item.entry_id), reverse=True)
@@ -153,6 +182,18 @@ def get_deal_ledger(principal: Principal, deal_id: str) -> DealLedger:
         problem=_problem(state),
         entries=[entry_view(entry) for entry in entries],
     )
+
+
+def recompute(principal: Principal, deal_id: str) -> DealLedger:
+    """Compute the deal again as the ledger last saw it, with the plans that apply now (after the
+    vendor fixed a problem, e.g. gave the partnership a plan). A deal that earns what it did is left
+    as it is; a won deal keeps the plan it was won under."""
+    principal.require_any(VENDOR_WRITERS)
+    state = dal.get_state(principal.organisation_id, deal_id)
+    if state is None:
+        raise NotFound(NO_SUCH_DEAL)
+    ledger.apply(state, ledger.snapshot_of(state), occurred_at=datetime.now(UTC), actor=Actor.of(principal))
+    return get_deal_ledger(principal, deal_id)
 
 
 def list_problems(principal: Principal, *, limit: int, cursor: str | None) -> Page[CommissionProblem]:

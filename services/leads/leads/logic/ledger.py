@@ -12,6 +12,8 @@ Rules:
 - Currency: a percentage plan pays in the deal's currency; a fixed or tiered plan in its own, and
   only on deals in that currency (no FX): otherwise nothing is recorded, and the reason is kept on
   the deal's state (the vendor's list of problems), logged, and published (CommissionNotRecorded).
+  Once the vendor fixes it (sets a plan), the deal's next change, or the vendor's "recompute"
+  (:func:`apply` on the deal as last seen), records what it earns.
 - Through distributors: the distributors get the plan's ``distributor_split`` percent of the
   commission (shared equally between several, the rounding remainder to the top-level one), the
   reseller the rest (:func:`trellis.commission_math.split_for_distributor`).
@@ -30,6 +32,7 @@ Rules:
 from __future__ import annotations
 
 import calendar
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -42,9 +45,9 @@ from leads.dal import partnerships as partnerships_dal
 from leads.dal.tables import CommissionEntryItem, LedgerDealItem, LedgerTotalAttribute, PartnershipViewItem
 from trellis.commission_math import commission_for, split_for_distributor
 from trellis.currencies import MINOR_UNITS
-from trellis.events import SYSTEM, EventData, EventEnvelope
+from trellis.events import SYSTEM, Actor, EventData, EventEnvelope
 from trellis.events.commissions import CommissionPlan
-from trellis.events.leads import DealCreated, DealSnapshot, DealUpdated
+from trellis.events.leads import AttributionLink, DealCreated, DealSnapshot, DealUpdated
 from trellis.events.ledger import (
     Beneficiary,
     BeneficiaryRole,
@@ -242,20 +245,32 @@ def _take_facts(state: LedgerDealItem, deal: DealSnapshot, now: datetime) -> Non
     state.amount, state.currency = deal.amount, deal.currency.upper() if deal.currency else None
     state.partnership_id = deal.partnership_id
     state.distributor_partnership_ids = list(deal.distributor_partnership_ids)
+    state.attribution_json = json.dumps([link.model_dump(mode="json") for link in deal.attribution])
     state.won_at, state.deal_version, state.updated_at = deal.won_at, deal.version, now
 
 
-def apply_deal(envelope: EventEnvelope, data: EventData) -> None:
-    assert isinstance(data, DealCreated | DealUpdated)
-    deal, vendor_id = data.deal, envelope.tenant_id
-    if deal.vendor_organisation_id != vendor_id:
-        logger.warning("deal of another vendor than the event's tenant; ignored",
-                       extra={"deal_id": deal.deal_id, "vendor": deal.vendor_organisation_id})
-        return
-    state = dal.get_state(vendor_id, deal.deal_id)
-    if state is not None and int(state.deal_version) >= deal.version:
-        return  # an older (or the same) version of the deal: what it says is already superseded
-    state = state or dal.new_state(vendor_id, deal.deal_id)
+def snapshot_of(state: LedgerDealItem) -> DealSnapshot:
+    """The deal as the ledger last saw it (to compute it again, e.g. once its partnership has a plan)."""
+    return DealSnapshot(
+        deal_id=state.deal_id, vendor_organisation_id=state.vendor_organisation_id,
+        owner_organisation_id=state.owner_organisation_id, name=state.deal_name,
+        status=state.status,  # type: ignore[arg-type]
+        amount=state.amount, currency=state.currency,
+        source="partner" if state.partnership_id else "internal", partnership_id=state.partnership_id,
+        distributor_partnership_ids=list(state.distributor_partnership_ids or []),
+        attribution=[AttributionLink.model_validate(link)
+                     for link in json.loads(state.attribution_json or "[]")],
+        won_at=state.won_at, version=int(state.deal_version),
+    )
+
+
+def apply(state: LedgerDealItem, deal: DealSnapshot, *, occurred_at: datetime, actor: Actor) -> None:
+    """Bring the deal's entries to what ``deal`` earns, and its state to ``deal``, in one write.
+
+    ``occurred_at`` is when the change happened (the event's time): the date of adjustments and
+    clawbacks. A concurrent change of the same deal is a Conflict (nothing written).
+    """
+    vendor_id = state.vendor_organisation_id
     now = datetime.now(UTC)
     earned = earning(vendor_id, deal, state)
     previous_plan = CommissionPlan.model_validate_json(state.plan_json) if state.plan_json else None
@@ -272,7 +287,7 @@ def apply_deal(envelope: EventEnvelope, data: EventData) -> None:
             continue
         kind = _kind(before, after)
         plan = earned.plan if kind == "commission" else (earned.plan or previous_plan)
-        effective_at = (deal.won_at or envelope.occurred_at) if kind == "commission" else envelope.occurred_at
+        effective_at = (deal.won_at or occurred_at) if kind == "commission" else occurred_at
         holder = share or current[key]
         entry = dal.new_entry(
             vendor_id, time_ordered_id(), deal_id=deal.deal_id, deal_name=deal.name, kind=kind,
@@ -287,7 +302,7 @@ def apply_deal(envelope: EventEnvelope, data: EventData) -> None:
             CommissionAdjusted(entry=entry_data(entry), deal_status=deal.status,
                                previous_total=_units(before, holder.currency),
                                new_total=_units(after, holder.currency)))
-        events.append(EventEnvelope.new(payload, tenant_id=vendor_id, actor=SYSTEM, occurred_at=now))
+        events.append(EventEnvelope.new(payload, tenant_id=vendor_id, actor=actor, occurred_at=now))
 
     problem = earned.problem
     if problem is not None:
@@ -297,8 +312,8 @@ def apply_deal(envelope: EventEnvelope, data: EventData) -> None:
             events.append(EventEnvelope.new(CommissionNotRecorded(
                 deal_id=deal.deal_id, deal_name=deal.name, deal_version=deal.version,
                 partnership_id=deal.partnership_id, reason=problem.reason, detail=problem.detail,
-            ), tenant_id=vendor_id, actor=SYSTEM, occurred_at=now))
-            state.problem_at = envelope.occurred_at
+            ), tenant_id=vendor_id, actor=actor, occurred_at=now))
+            state.problem_at = occurred_at
         state.problem_reason, state.problem_detail = problem.reason, problem.detail
         dal.mark_problem(state, state.problem_at)
     else:
@@ -312,6 +327,21 @@ def apply_deal(envelope: EventEnvelope, data: EventData) -> None:
     state.totals = _totals(earned.shares)
     state.entry_ids = [*(state.entry_ids or []), *(entry.entry_id for entry in entries)]
     dal.save_state(state, entries, events)
+
+
+def apply_deal(envelope: EventEnvelope, data: EventData) -> None:
+    """The consumer's side: a deal event, applied if its version is newer than what the ledger holds."""
+    assert isinstance(data, DealCreated | DealUpdated)
+    deal, vendor_id = data.deal, envelope.tenant_id
+    if deal.vendor_organisation_id != vendor_id:
+        logger.warning("deal of another vendor than the event's tenant; ignored",
+                       extra={"deal_id": deal.deal_id, "vendor": deal.vendor_organisation_id})
+        return
+    state = dal.get_state(vendor_id, deal.deal_id)
+    if state is not None and int(state.deal_version) >= deal.version:
+        return  # an older (or the same) version of the deal: what it says is already superseded
+    state = state or dal.new_state(vendor_id, deal.deal_id)
+    apply(state, deal, occurred_at=envelope.occurred_at, actor=SYSTEM)
 
 
 HANDLERS = {"DealCreated": apply_deal, "DealUpdated": apply_deal}
