@@ -134,6 +134,14 @@ def test_a_fixed_plan_pays_its_amount_and_a_tiered_plan_each_band_on_its_slice(
     assert fabrikam[0]["expected_payout_on"] == "2026-02-14"  # on the win (4 Feb) + 10 days
 
 
+def test_several_distributors_share_the_distributor_split_to_the_cent(aws: Stack, ledger: Ledger) -> None:
+    # A deal through two levels of distributors: 10 % of 10,000.30 = 1,000.03; 30 % of it is 300.01
+    ledger(won(DEAL, distributors=(DIST_A, DIST_B), amount="10000.30"))
+
+    assert _sums(aws, DEAL) == {(DIST_A, "EUR"): Decimal("150.01"), (DIST_B, "EUR"): Decimal("150.00"),
+                                (CONTOSO, "EUR"): Decimal("700.02")}
+
+
 # ---------------------------------------------------------------- changes after the win
 
 
