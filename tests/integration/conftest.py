@@ -99,3 +99,11 @@ def program(project: Callable[..., dict[str, Any]]) -> None:
     events = standard_program()
     for start in range(0, len(events), 10):
         project(*events[start:start + 10])
+
+
+@pytest.fixture
+def ledger(aws: Stack, function: Callable[[str], FunctionRunner]) -> Callable[..., dict[str, Any]]:
+    """Hand deal events to the leads service's commission ledger consumer (one SQS batch)."""
+    from tests.helpers.deals import ledger_consumer
+
+    return ledger_consumer(function, aws.queue_arns["LeadsLedgerEventsQueue"])

@@ -42,17 +42,21 @@ against the version (at most 7 copies).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import (
+    Attribute,
     BooleanAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from trellis.dynamo import table_model
@@ -272,6 +276,146 @@ class TierOrderItem(LeadsItem, discriminator="TierOrder"):  # type: ignore[valid
 # --- section: CRM (accounts, contacts, imports, exports, overlaps)
 
 # --- section: commissions ledger, billings, payouts
+#
+# Keys (after ``ORG#<vendor>#``; the vendor is the tenant of the whole ledger): see leads/dal/ledger.py,
+# payouts.py and billings.py, the only modules that build them.
+
+
+class DecimalAttribute(Attribute[Decimal]):
+    """Money as a DynamoDB number, read back as the exact Decimal (NumberAttribute reads floats)."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: Decimal) -> str:
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValueError(f"money must be a finite Decimal, not {value!r}")
+        return format(value, "f")
+
+    def deserialize(self, value: str) -> Decimal:
+        return Decimal(value)
+
+
+class LedgerTotalAttribute(MapAttribute[str, object]):
+    """What a deal's entries for one beneficiary add up to, in one currency."""
+
+    partnership_id = UnicodeAttribute()
+    organisation_id = UnicodeAttribute(null=True)
+    role = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    amount = DecimalAttribute()
+
+
+class LedgerDealItem(LeadsItem, discriminator="LedgerDeal"):  # type: ignore[valid-type,misc,call-arg]
+    """The ledger's state of one deal: the newest snapshot applied and what its entries add up to.
+
+    ``plan_json`` is the plan the deal earns under while it is won (the partnership's effective plan
+    when it was won, kept so that a later change of the plan never rewrites a past win).
+    """
+
+    vendor_organisation_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    deal_name = UnicodeAttribute()
+    owner_organisation_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    amount = DecimalAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    partnership_id = UnicodeAttribute(null=True)
+    distributor_partnership_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    won_at = UTCDateTimeAttribute(null=True)
+    attribution_json = UnicodeAttribute(null=True)  # the deal's attribution chain, as the event carried it
+    deal_version = NumberAttribute()
+    plan_json = UnicodeAttribute(null=True)
+    plan_partnership_id = UnicodeAttribute(null=True)
+    totals = ListAttribute[LedgerTotalAttribute](of=LedgerTotalAttribute, default=list)
+    entry_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    problem_reason = UnicodeAttribute(null=True)
+    problem_detail = UnicodeAttribute(null=True)
+    problem_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class CommissionEntryItem(LeadsItem, discriminator="CommissionEntry"):  # type: ignore[valid-type,misc,call-arg]
+    """A ledger entry. Only ``status`` and what goes with it (approved_*, paid_*, payout_id) ever change."""
+
+    vendor_organisation_id = UnicodeAttribute()
+    entry_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    deal_name = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()  # the beneficiary
+    organisation_id = UnicodeAttribute(null=True)
+    role = UnicodeAttribute()
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    effective_at = UTCDateTimeAttribute()
+    expected_payout_on = UnicodeAttribute()  # ISO date
+    deal_version = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    approved_at = UTCDateTimeAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)
+    paid_at = UTCDateTimeAttribute(null=True)
+    payout_id = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class CommissionListingItem(CommissionEntryItem, discriminator="CommissionListing"):  # type: ignore[call-arg]
+    """A copy of an entry in a listing (all of the vendor's, or one beneficiary's), written with it."""
+
+
+class PayoutLineAttribute(MapAttribute[str, object]):
+    entry_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    amount = DecimalAttribute()
+
+
+class PayoutItem(LeadsItem, discriminator="Payout"):  # type: ignore[valid-type,misc,call-arg]
+    vendor_organisation_id = UnicodeAttribute()
+    payout_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    organisation_id = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute()
+    amount = DecimalAttribute()
+    status = UnicodeAttribute()
+    lines = ListAttribute[PayoutLineAttribute](of=PayoutLineAttribute, default=list)
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    paid_at = UTCDateTimeAttribute(null=True)
+    paid_by = UnicodeAttribute(null=True)
+    reference = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class PayoutListingItem(PayoutItem, discriminator="PayoutListing"):  # type: ignore[call-arg]
+    """A copy of a payout in its beneficiary's listing, written with it."""
+
+
+class OpenPayoutItem(LeadsItem, discriminator="OpenPayout"):  # type: ignore[valid-type,misc,call-arg]
+    """At most one open payout per beneficiary and currency: its entries cannot go into another."""
+
+    payout_id = UnicodeAttribute()
+
+
+class BillingItem(LeadsItem, discriminator="Billing"):  # type: ignore[valid-type,misc,call-arg]
+    vendor_organisation_id = UnicodeAttribute()
+    billing_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    owner_organisation_id = UnicodeAttribute()
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    billed_on = UnicodeAttribute()  # ISO date
+    invoice_reference = UnicodeAttribute()
+    recorded_at = UTCDateTimeAttribute()
+    recorded_by = UnicodeAttribute()
+
+
+class InvoiceReferenceItem(LeadsItem, discriminator="InvoiceReference"):  # type: ignore[valid-type,misc,call-arg]
+    """Guards a deal against the same invoice being recorded twice."""
+
+    billing_id = UnicodeAttribute()
+
 
 # --- section: reports
 

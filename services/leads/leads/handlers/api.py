@@ -1,6 +1,6 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import deals, leads, routing
+from leads.handlers import billings, commissions, deals, leads, payouts, routing
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -12,6 +12,9 @@ app.include_router(deals.router)
 app.include_router(routing.router)
 
 # routers: commissions, billings, payouts
+app.include_router(commissions.router)
+app.include_router(payouts.router)
+app.include_router(billings.router)
 
 # routers: reports
 
