@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,7 +57,10 @@ def test_the_vendor_issues_a_code_and_link_the_partner_can_read(leads: ApiClient
     assert _ok(leads.get(f"/referral-codes/{NORTHWIND}", user=CLEO)) == code
     [issued] = _events(aws, "ReferralCodeIssued")
     assert (issued["tenant_id"], issued["data"]["code"], issued["data"]["partner_organisation_id"]) == (
-        "acme", code["code"], "northwind")
+        "acme",
+        code["code"],
+        "northwind",
+    )
 
 
 def test_only_the_vendors_writers_issue_or_revoke_and_others_never_see_a_code(leads: ApiClient) -> None:
@@ -81,10 +84,16 @@ def test_issuing_again_rotates_the_code_and_the_old_one_stops_working(leads: Api
 
     assert new["code"] != old["code"]
     assert _ok(leads.get(f"/referral-codes/{NORTHWIND}", user=SALLY))["code"] == new["code"]
-    assert_problem(leads.post("/leads", user=SALLY, json_body={"company_name": "X", "referral_code": old["code"]}),
-                   404, "referral_code")
+    assert_problem(
+        leads.post("/leads", user=SALLY, json_body={"company_name": "X", "referral_code": old["code"]}),
+        404,
+        "referral_code",
+    )
     assert_problem(leads.get("/public/referrals/form", query={"code": old["code"]}, claims={}), 404, "code")
-    assert [item["data"]["replaced_code"] for item in _events(aws, "ReferralCodeIssued")] == [None, old["code"]]
+    assert [item["data"]["replaced_code"] for item in _events(aws, "ReferralCodeIssued")] == [
+        None,
+        old["code"],
+    ]
 
 
 def test_a_revoked_code_is_shown_revoked_and_works_nowhere(leads: ApiClient, aws: Stack) -> None:
@@ -94,7 +103,9 @@ def test_a_revoked_code_is_shown_revoked_and_works_nowhere(leads: ApiClient, aws
 
     assert _ok(leads.get(f"/referral-codes/{NORTHWIND}", user=SALLY))["status"] == "revoked"
     assert_problem(leads.delete(f"/referral-codes/{NORTHWIND}"), 404)
-    assert_problem(leads.post("/leads", json_body={"company_name": "X", "referral_code": code}), 404, "referral_code")
+    assert_problem(
+        leads.post("/leads", json_body={"company_name": "X", "referral_code": code}), 404, "referral_code"
+    )
     assert_problem(leads.get("/public/referrals/form", query={"code": code}, claims={}), 404, "code")
     assert [item["data"]["code"] for item in _events(aws, "ReferralCodeRevoked")] == [code]
     # a new code can be issued after a revocation
@@ -102,7 +113,9 @@ def test_a_revoked_code_is_shown_revoked_and_works_nowhere(leads: ApiClient, aws
 
 
 def test_a_code_taken_in_any_program_is_never_issued_again(
-    leads: ApiClient, aws: Stack, monkeypatch: pytest.MonkeyPatch,
+    leads: ApiClient,
+    aws: Stack,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given acme-corp's partnership holds a code
     taken = _issue(leads, OTHER, user=ZED)["code"]
@@ -119,11 +132,14 @@ def test_a_code_taken_in_any_program_is_never_issued_again(
     assert _ok(leads.get(f"/referral-codes/{OTHER}", user=ZED))["code"] == taken
     lookups = [item for item in aws.items(TABLE) if item.get("entity") == "ReferralCodeLookup"]
     assert sorted((item["code"], item["vendor_organisation_id"]) for item in lookups) == sorted(
-        [(taken, "acme-corp"), ("K7QM2XPA", "acme")])
+        [(taken, "acme-corp"), ("K7QM2XPA", "acme")]
+    )
 
 
 def test_when_every_draw_is_taken_the_answer_is_a_conflict_and_nothing_is_written(
-    leads: ApiClient, aws: Stack, monkeypatch: pytest.MonkeyPatch,
+    leads: ApiClient,
+    aws: Stack,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     taken = _issue(leads, OTHER, user=ZED)["code"]
     from leads.logic import referral_codes
@@ -142,8 +158,14 @@ def test_a_partner_lead_with_its_code_is_attributed_to_that_partnership(leads: A
     code = _issue(leads)["code"]
 
     typed = f"{code[:4].lower()}-{code[4:]}"  # as people type it
-    lead = _ok(leads.post("/leads", user=SALLY, json_body={
-        "company_name": "Globex", "website": "globex.example", "referral_code": typed}), 201)
+    lead = _ok(
+        leads.post(
+            "/leads",
+            user=SALLY,
+            json_body={"company_name": "Globex", "website": "globex.example", "referral_code": typed},
+        ),
+        201,
+    )
 
     assert (lead["partnership_id"], lead["referral_code"], lead["origin"]) == (NORTHWIND, code, "partner")
     assert (lead["receiver_organisation_id"], lead["registration_status"]) == ("acme", "registered")
@@ -168,12 +190,19 @@ def test_a_code_names_its_own_partnership_only(leads: ApiClient) -> None:
     assert_problem(leads.post("/leads", user=ZED, json_body=body), 404, "referral_code")
     assert_problem(leads.post("/leads", user=ROB, json_body=body), 404, "referral_code")
     # a code that was never issued, and one that cannot be a code
-    assert_problem(leads.post("/leads", json_body={**body, "referral_code": "ZZZZ2222"}), 404, "referral_code")
-    assert_problem(leads.post("/leads", json_body={**body, "referral_code": "O0O0-1111"}), 422, "referral_code")
+    assert_problem(
+        leads.post("/leads", json_body={**body, "referral_code": "ZZZZ2222"}), 404, "referral_code"
+    )
+    assert_problem(
+        leads.post("/leads", json_body={**body, "referral_code": "O0O0-1111"}), 422, "referral_code"
+    )
     # a code and another partnership, or a reseller, disagree
     assert_problem(leads.post("/leads", json_body={**body, "partnership_id": CONTOSO}), 422, "referral_code")
-    assert_problem(leads.post("/leads", json_body={**body, "reseller_partnership_id": CONTOSO}), 422,
-                   "reseller_partnership_id")
+    assert_problem(
+        leads.post("/leads", json_body={**body, "reseller_partnership_id": CONTOSO}),
+        422,
+        "reseller_partnership_id",
+    )
 
 
 # ---------------------------------------------------------------- the public referral form
@@ -188,27 +217,47 @@ def _form_token(leads: ApiClient, code: str, *, seconds_ago: float = 60) -> str:
 
 
 def _referral(code: str, token: str, /, **fields: Any) -> dict[str, Any]:
-    return {"code": code, "form_token": token, "company_name": "Globex Retail", "website": "https://globex.example",
-            "contact_first_name": "Gina", "contact_last_name": "Lopez", "contact_email": "Gina@Globex.example",
-            "message": "Looking for an ERP rollout in Q3, see https://globex.example/rfp", **fields}
+    return {
+        "code": code,
+        "form_token": token,
+        "company_name": "Globex Retail",
+        "website": "https://globex.example",
+        "contact_first_name": "Gina",
+        "contact_last_name": "Lopez",
+        "contact_email": "Gina@Globex.example",
+        "message": "Looking for an ERP rollout in Q3, see https://globex.example/rfp",
+        **fields,
+    }
 
 
-def _public(leads: ApiClient, method: str, path: str, *, body: str | None = None,
-            query: dict[str, str] | None = None, source_ip: str = "192.0.2.10",
-            authorizer: bool = True) -> ApiResponse:
+def _public(
+    leads: ApiClient,
+    method: str,
+    path: str,
+    *,
+    body: str | None = None,
+    query: dict[str, str] | None = None,
+    source_ip: str = "192.0.2.10",
+    authorizer: bool = True,
+) -> ApiResponse:
     """A request to a public route as API Gateway sends it: no claims, the caller's address."""
     found = match_route(leads.routes, method, path)
     assert found is not None
     route, parameters = found
-    request = api_event(method, path, route_key=route.route_key, path_parameters=parameters, claims={},
-                        query=query, body=body)
+    request = api_event(
+        method, path, route_key=route.route_key, path_parameters=parameters, claims={}, query=query, body=body
+    )
     request["requestContext"]["http"]["sourceIp"] = source_ip
     if not authorizer:
         del request["requestContext"]["authorizer"]
     with recording() as recorder:
         result = leads.runner.invoke(request)
-    return ApiResponse(status=int(result["statusCode"]), headers=dict(result.get("headers") or {}),
-                       text=result.get("body") or "", calls=recorder)
+    return ApiResponse(
+        status=int(result["statusCode"]),
+        headers=dict(result.get("headers") or {}),
+        text=result.get("body") or "",
+        calls=recorder,
+    )
 
 
 def _send(leads: ApiClient, referral: dict[str, Any], **kwargs: Any) -> ApiResponse:
@@ -222,10 +271,14 @@ def code(leads: ApiClient) -> str:
 
 
 def test_the_public_form_sends_a_referral_as_a_lead_from_the_partner(
-    leads: ApiClient, aws: Stack, code: str,
+    leads: ApiClient,
+    aws: Stack,
+    code: str,
 ) -> None:
     # Given the form opened with the code (no login, not even an authorizer context)
-    form = _ok(_public(leads, "GET", "/public/referrals/form", query={"code": code.lower()}, authorizer=False))
+    form = _ok(
+        _public(leads, "GET", "/public/referrals/form", query={"code": code.lower()}, authorizer=False)
+    )
     assert (form["code"], form["partner_name"]) == (code, "Northwind")
     assert form["form_token"]
 
@@ -237,15 +290,25 @@ def test_the_public_form_sends_a_referral_as_a_lead_from_the_partner(
     assert receipt["status"] == "received"
     lead = _ok(leads.get(f"/leads/{receipt['reference']}"))
     assert (lead["origin"], lead["tab"], lead["partnership_id"], lead["referral_code"]) == (
-        "partner", "received", NORTHWIND, code)
+        "partner",
+        "received",
+        NORTHWIND,
+        code,
+    )
     assert (lead["sender_organisation_id"], lead["registration_status"], lead["customer_domain"]) == (
-        "northwind", "registered", "globex.example")
+        "northwind",
+        "registered",
+        "globex.example",
+    )
     assert lead["contact"]["email"] == "gina@globex.example"
     assert lead["created_by_user_id"] == "public-referral-form"
     assert _ok(leads.get(f"/leads/{lead['id']}", user=SALLY))["tab"] == "sent"
     created = _events(aws, "LeadCreated")[0]
-    assert created["actor"] == {"kind": "system", "user_id": "public-referral-form",
-                                "organisation_id": "northwind"}
+    assert created["actor"] == {
+        "kind": "system",
+        "user_id": "public-referral-form",
+        "organisation_id": "northwind",
+    }
 
 
 def test_a_form_sent_faster_than_a_person_could_is_refused(leads: ApiClient, aws: Stack, code: str) -> None:
@@ -270,11 +333,24 @@ def test_a_form_sent_faster_than_a_person_could_is_refused(leads: ApiClient, aws
         ({"nickname": "x"}, 422, ("nickname",)),
         ({"code": "O0O0O0O0"}, 422, ("code",)),
     ],
-    ids=["honeypot", "too-many-links", "bad-token", "bad-email", "bad-website", "no-company", "unknown-field",
-         "not-a-code"],
+    ids=[
+        "honeypot",
+        "too-many-links",
+        "bad-token",
+        "bad-email",
+        "bad-website",
+        "no-company",
+        "unknown-field",
+        "not-a-code",
+    ],
 )
 def test_spam_and_bad_input_are_refused_and_write_nothing(
-    leads: ApiClient, aws: Stack, code: str, change: dict[str, Any], status: int, fields: tuple[str, ...],
+    leads: ApiClient,
+    aws: Stack,
+    code: str,
+    change: dict[str, Any],
+    status: int,
+    fields: tuple[str, ...],
 ) -> None:
     before = aws.count(TABLE)
 
@@ -290,17 +366,22 @@ def test_a_token_works_once_for_its_own_code_within_its_lifetime(leads: ApiClien
     # the same token again
     assert_problem(_send(leads, _referral(code, token, company_name="Other Co")), 400, "form_token")
     # an expired token
-    assert_problem(_send(leads, _referral(code, _form_token(leads, code, seconds_ago=3 * 3600))), 400, "form_token")
+    assert_problem(
+        _send(leads, _referral(code, _form_token(leads, code, seconds_ago=3 * 3600))), 400, "form_token"
+    )
     # a token tampered with: another code inside, or the signature of another payload
     other = _issue(leads, CONTOSO)["code"]
     assert_problem(_send(leads, _referral(code, _form_token(leads, other))), 400, "form_token")
-    payload, signature = token.split(".")
+    _payload, signature = token.split(".")
     forged = f"{_form_token(leads, code).split('.')[0]}.{signature}"
     assert_problem(_send(leads, _referral(code, forged)), 400, "form_token")
 
 
 def test_unknown_revoked_or_archived_codes_are_404_for_the_public(
-    leads: ApiClient, aws: Stack, code: str, project: Callable[..., Any],
+    leads: ApiClient,
+    aws: Stack,
+    code: str,
+    project: Callable[..., Any],
 ) -> None:
     assert_problem(_public(leads, "GET", "/public/referrals/form", query={"code": "ZZZZ2222"}), 404, "code")
     assert_problem(_send(leads, _referral("ZZZZ2222", _form_token(leads, "ZZZZ2222"))), 404, "code")
@@ -314,8 +395,11 @@ def test_unknown_revoked_or_archived_codes_are_404_for_the_public(
 
 def test_one_address_sends_at_most_five_referrals_an_hour(leads: ApiClient, aws: Stack, code: str) -> None:
     for number in range(5):
-        response = _send(leads, _referral(code, _form_token(leads, code), company_name=f"Company {number}"),
-                         source_ip="198.51.100.7")
+        response = _send(
+            leads,
+            _referral(code, _form_token(leads, code), company_name=f"Company {number}"),
+            source_ip="198.51.100.7",
+        )
         assert response.status == 201, response.text
     leads_before = entities(aws, TABLE)["LeadCopy"]
 
@@ -336,18 +420,23 @@ def test_an_ipv6_host_counts_per_64_block(leads: ApiClient, code: str) -> None:
 
 
 @pytest.fixture
-def small_code_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+def small_code_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     from leads.logic import public_referrals
 
     monkeypatch.setattr(public_referrals, "CODE_LIMIT", 3)
-    yield 3
+    return 3
 
 
 def test_a_code_takes_a_limited_number_of_referrals_an_hour_from_all_addresses(
-    leads: ApiClient, aws: Stack, code: str, small_code_limit: int,
+    leads: ApiClient,
+    aws: Stack,
+    code: str,
+    small_code_limit: int,
 ) -> None:
     for number in range(small_code_limit):
-        response = _send(leads, _referral(code, _form_token(leads, code)), source_ip=f"203.0.113.{number + 1}")
+        response = _send(
+            leads, _referral(code, _form_token(leads, code)), source_ip=f"203.0.113.{number + 1}"
+        )
         assert response.status == 201, response.text
     before = aws.count(TABLE)
 

@@ -55,9 +55,13 @@ def _fresh(timestamp: datetime, now: datetime, field: str) -> None:
 
 
 def _timestamp(value: str | None, field: str, *, per_second: int) -> datetime:
+    invalid = Unauthorized(f"the {field} header is missing or not a time as an integer", field=field)
     if not value or not _DIGITS.fullmatch(value.strip()):
-        raise Unauthorized(f"the {field} header is missing or not an integer", field=field)
-    return datetime.fromtimestamp(int(value.strip()) / per_second, tz=UTC)
+        raise invalid
+    try:
+        return datetime.fromtimestamp(int(value.strip()) / per_second, tz=UTC)
+    except (ValueError, OverflowError, OSError) as error:  # beyond the calendar
+        raise invalid from error
 
 
 # ---------------------------------------------------------------- HubSpot v3
