@@ -714,3 +714,20 @@ def test_the_delivery_list_pages_with_a_cursor(leads: ApiClient, generic_secret:
     assert_problem(
         leads.get("/webhook-deliveries", user=ZED, query={"cursor": first["next_cursor"]}), 400, "cursor"
     )
+
+
+def test_an_event_time_without_a_zone_is_utc_and_older_events_lose(
+    leads: ApiClient, generic_secret: str
+) -> None:
+    deal = _deal(leads)
+    _ok(_link(leads, deal["id"], ("salesforce", "A1")))
+    newer = {**_deal_updated("A1", amount="20"), "timestamp": "2026-03-02T10:00:00Z"}
+    older = {**_deal_updated("A1", amount="10"), "timestamp": "2026-03-02T09:59:59"}
+
+    outcomes = [
+        _ok(_standard(leads, "acme", generic_secret, payload))["deliveries"][0]["outcome"]
+        for payload in (newer, older)
+    ]
+
+    assert outcomes == ["applied", "stale"]
+    assert Decimal(_ok(leads.get(f"/deals/{deal['id']}"))["amount"]) == 20

@@ -414,7 +414,10 @@ def receive_generic(organisation_id: str, request: InboundRequest) -> WebhookRec
         raw = event.data.get("external_id")
         return WebhookReceipt(deliveries=[_kept(delivery.item(
             "rejected", external=str(raw)[:200] if raw is not None else None, detail=_reason(error)))])
-    sent_at = int((event.timestamp or now).timestamp() * 1000)
+    occurred = event.timestamp or now
+    if occurred.tzinfo is None:
+        occurred = occurred.replace(tzinfo=UTC)  # Standard Webhooks timestamps are UTC
+    sent_at = int(occurred.timestamp() * 1000)
     fields = {name: getattr(change, name) for name in change.model_fields_set
               if name not in ("system", "external_id")}
     return WebhookReceipt(deliveries=[_apply(delivery, system=change.system, external_id=change.external_id,
