@@ -47,6 +47,14 @@ class ValidationFailed(DomainError):
     status, title, slug = 422, "Validation failed", "validation-failed"
 
 
+class PayloadTooLarge(DomainError):
+    status, title, slug = 413, "Payload too large", "payload-too-large"
+
+
+class TooManyRequests(DomainError):
+    status, title, slug = 429, "Too many requests", "too-many-requests"
+
+
 def problem(
     status: int, title: str, detail: str, *, slug: str, instance: str | None = None,
     errors: list[dict[str, Any]] | None = None,

@@ -42,6 +42,9 @@ class Principal:
     organisation_id: str
     roles: frozenset[Role]
     email: str | None = None
+    # Trellis itself acting for the organisation (an inbound CRM webhook, the public referral form),
+    # never a signed-in person; its events name a system actor.
+    system: bool = False
 
     def has_any(self, roles: frozenset[Role] | set[Role]) -> bool:
         return not self.roles.isdisjoint(roles)

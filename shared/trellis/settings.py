@@ -28,6 +28,9 @@ class Settings(BaseModel):
     event_source: str | None = Field(default=None, alias="EVENT_SOURCE")
     idempotency_table_name: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE_NAME")
     cursor_secret: SecretStr | None = Field(default=None, alias="CURSOR_SECRET", min_length=32)
+    # The leads service's own key material: seals the CRM webhook secrets it must keep, signs the
+    # public referral form's tokens (each use derives its own key from it).
+    leads_secret_key: SecretStr | None = Field(default=None, alias="LEADS_SECRET_KEY", min_length=32)
     outbox_ttl_days: int = Field(default=7, alias="OUTBOX_TTL_DAYS", ge=1, le=365)
     # Where partners' users open the portal (links in answers and emails point there).
     portal_base_url: str = Field(

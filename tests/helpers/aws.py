@@ -7,6 +7,7 @@ created exactly as the template declares them; resource names are the logical id
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +23,13 @@ ACCOUNT = "123456789012"
 STAGE = "test"
 CURSOR_SECRET = "test-cursor-secret-0123456789abcdef0123456789"
 
+
+def stack_secret(logical_id: str) -> str:
+    """The value a function sees for any other Secrets Manager secret of the template."""
+    return f"test-{logical_id}-0123456789abcdef0123456789abcdef"
+
+
+_SECRET_REFERENCE = re.compile(r"\{\{resolve:secretsmanager:\$\{(\w+)\}:SecretString\}\}")
 _TABLE_KEYS = (
     "AttributeDefinitions",
     "KeySchema",
@@ -83,12 +91,10 @@ class Stack:
             if name == "Stage":
                 return STAGE
             raise KeyError(f"the test stack cannot resolve !Ref {name}")
-        if (
-            isinstance(value, dict)
-            and "Fn::Sub" in value
-            and "resolve:secretsmanager:${CursorSecret}" in str(value["Fn::Sub"])
-        ):
-            return CURSOR_SECRET
+        if isinstance(value, dict) and "Fn::Sub" in value:
+            secret = _SECRET_REFERENCE.fullmatch(str(value["Fn::Sub"]))
+            if secret:
+                return CURSOR_SECRET if secret[1] == "CursorSecret" else stack_secret(secret[1])
         raise KeyError(f"the test stack cannot resolve {value!r}")
 
     def environment(self, function: Function) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -11,12 +12,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     StringConstraints,
     ValidationInfo,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from leads.referral_code_format import ReferralCodeText
 from trellis.countries import CountryCode
 from trellis.currencies import MINOR_UNITS, CurrencyCode, minor_units
 from trellis.events.commissions import CommissionPlan
@@ -116,6 +119,8 @@ class LeadCreate(LeadCustomer):
     reseller_partnership_id: EntityId | None = None
     account_id: EntityId | None = None
     auto_route: bool = False
+    # A partner's referral code: the lead goes to (vendor) or comes from (partner) that partnership.
+    referral_code: ReferralCodeText | None = None
 
 
 class LeadSend(BaseModel):
@@ -582,3 +587,203 @@ class Billing(BaseModel):
     invoice_reference: str
     recorded_at: datetime
     recorded_by_organisation_id: str
+
+
+# --- referral codes and webhooks
+
+ReferralCodeStatus = Literal["active", "revoked"]
+WebhookSystem = Literal["hubspot", "generic"]
+DeliveryOutcome = Literal["applied", "unchanged", "stale", "ignored", "rejected"]
+MAX_MESSAGE_LINKS = 2
+_LINK = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
+# External systems are lower-case names (they form keys); record ids are what CRMs use (digits, Salesforce
+# ids, UUIDs, slugs), never a "#".
+ExternalSystem = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,31}$")]
+ExternalRecordId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:@/-]{1,128}$")]
+HubSpotStage = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class ReferralCode(BaseModel):
+    """A partnership's referral code and the link to the public referral form that carries it."""
+
+    partnership_id: str
+    code: str
+    display_code: str  # the code as people read it: K7QM-2XPA
+    link: str
+    status: ReferralCodeStatus
+    issued_at: datetime
+    revoked_at: datetime | None = None
+
+
+class PublicReferralForm(BaseModel):
+    """What the public referral form shows, and the token it sends back (spam guard: it is signed, expires,
+    is accepted only once and not before ``submit_after``)."""
+
+    code: str
+    partner_name: str | None = None
+    form_token: str
+    submit_after: datetime
+    expires_at: datetime
+
+
+class PublicReferral(BaseModel):
+    """A referral sent through the public form: no login, the code is the partner's."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: ReferralCodeText
+    form_token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+    company_name: PrintableName
+    website: Website | None = None
+    contact_first_name: PrintableName
+    contact_last_name: PrintableName | None = None
+    contact_email: Email
+    message: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    fax: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, description="leave empty: the form hides this field from people (spam guard)")
+
+    @field_validator("message")
+    @classmethod
+    def _few_links(cls, value: str | None) -> str | None:
+        if value is not None and len(_LINK.findall(value)) > MAX_MESSAGE_LINKS:
+            raise ValueError(f"a message may contain at most {MAX_MESSAGE_LINKS} links")
+        return value
+
+
+class PublicReferralReceipt(BaseModel):
+    reference: str
+    status: Literal["received"] = "received"
+
+
+class HubSpotWebhookSettings(BaseModel):
+    """Inbound HubSpot webhooks: the app's client secret (it signs every request), the HubSpot account whose
+    events are accepted, and which deal stages mean won or lost (any other stage is open)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    client_secret: Annotated[SecretStr, Field(min_length=8, max_length=256)]
+    portal_id: Annotated[int, Field(ge=1, le=2**53)]
+    endpoint_url: HttpsUrl | None = Field(
+        default=None, description="the URL HubSpot calls, if a proxy in front of the API changes it")
+    closed_won_stages: list[HubSpotStage] = Field(default_factory=lambda: ["closedwon"], min_length=1,
+                                                  max_length=20)
+    closed_lost_stages: list[HubSpotStage] = Field(default_factory=lambda: ["closedlost"], min_length=1,
+                                                   max_length=20)
+
+
+class WebhookSettings(BaseModel):
+    """One inbound webhook of my organisation (never its secret)."""
+
+    system: WebhookSystem
+    endpoint_path: str
+    secret_hint: str
+    previous_secret_valid_until: datetime | None = None
+    portal_id: int | None = None
+    endpoint_url: str | None = None
+    closed_won_stages: list[str] = Field(default_factory=list)
+    closed_lost_stages: list[str] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookSettingsList(BaseModel):
+    items: list[WebhookSettings]
+
+
+class GenericWebhookSecret(WebhookSettings):
+    """A new signing secret (Standard Webhooks ``whsec_``): shown this once, never again."""
+
+    secret: str
+
+
+class WebhookDelivery(BaseModel):
+    id: str
+    system: WebhookSystem
+    event_type: str | None = None
+    external_id: str | None = None
+    deal_id: str | None = None
+    outcome: DeliveryOutcome
+    detail: str | None = None
+    received_at: datetime
+
+
+class DeliveryResult(BaseModel):
+    id: str
+    outcome: DeliveryOutcome | Literal["duplicate"]
+    deal_id: str | None = None
+    detail: str | None = None
+
+
+class WebhookReceipt(BaseModel):
+    """What became of each event of an inbound request (each is also kept as a delivery)."""
+
+    deliveries: list[DeliveryResult]
+
+
+class ExternalId(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    system: ExternalSystem
+    external_id: ExternalRecordId
+
+
+class DealExternalIdsUpdate(BaseModel):
+    """The CRM records my deal is linked to (replaces the previous list; [] unlinks all)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_ids: list[ExternalId] = Field(max_length=10)
+
+    @field_validator("external_ids")
+    @classmethod
+    def _distinct(cls, value: list[ExternalId]) -> list[ExternalId]:
+        if len(set(value)) != len(value):
+            raise ValueError("an external id is listed twice")
+        return value
+
+
+class DealExternalIds(BaseModel):
+    deal_id: str
+    external_ids: list[ExternalId]
+
+
+class GenericWebhookEvent(BaseModel):
+    """A Standard Webhooks payload: ``{"type", "timestamp", "data"}`` (other fields are tolerated)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    timestamp: datetime | None = None
+    data: dict[str, object]
+
+
+class GenericDealChange(BaseModel):
+    """The ``data`` of a ``deal.updated`` event: the CRM record, and the fields it changes (``null`` clears
+    amount or close date; fields not sent stay as they are)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    system: ExternalSystem = "generic"
+    external_id: ExternalRecordId
+    name: PrintableName | None = None
+    status: DealStatus | None = None
+    currency: CurrencyCode | None = None
+    amount: MoneyAmount | None = None
+    close_date: date | None = None
+
+
+class HubSpotEvent(BaseModel):
+    """One event of a HubSpot webhook request (HubSpot sends up to 100 in a JSON array)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    event_id: int = Field(alias="eventId")
+    subscription_id: int = Field(alias="subscriptionId")
+    portal_id: int = Field(alias="portalId")
+    occurred_at: int = Field(alias="occurredAt")
+    subscription_type: Annotated[str, StringConstraints(max_length=100)] = Field(alias="subscriptionType")
+    object_id: int = Field(alias="objectId")
+    property_name: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+        default=None, alias="propertyName")
+    property_value: Annotated[str, StringConstraints(max_length=10_000)] | None = Field(
+        default=None, alias="propertyValue")

@@ -10,6 +10,7 @@ from trellis.errors import ValidationFailed
 from trellis.events import (
     commissions,
     crm,
+    crm_webhooks,
     journey,
     leads,
     ledger,
@@ -17,11 +18,15 @@ from trellis.events import (
     organisations,
     partners,
     profiles,
+    referral_codes,
 )
 from trellis.events.envelope import EventData, EventEnvelope
 
 # One module per area; each lists an example of every event it defines.
-_MODULES = (partners, organisations, profiles, commissions, network, journey, crm, leads, ledger)
+_MODULES = (
+    partners, organisations, profiles, commissions, network, journey, crm, leads, ledger, referral_codes,
+    crm_webhooks,
+)
 
 EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType(
     {type(example): example for module in _MODULES for example in module.EXAMPLES},

@@ -31,7 +31,8 @@ class Actor(BaseModel):
 
     @classmethod
     def of(cls, principal: Principal) -> Actor:
-        return cls(kind="user", user_id=principal.user_id, organisation_id=principal.organisation_id)
+        return cls(kind="system" if principal.system else "user", user_id=principal.user_id,
+                   organisation_id=principal.organisation_id)
 
 
 SYSTEM = Actor(kind="system")

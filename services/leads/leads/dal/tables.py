@@ -32,6 +32,14 @@ organisations) start with their own prefix and hold only ids.
 | Counterpart | ORG#<p_org>#COUNTERPART#<pid># | COUNTERPART# | ORG#<p_org>#COUNTERPARTS# | <vendor>#<pid> |
 | RouteCandidate | ORG#<vendor>#ROUTE#<country or ANY># | CANDIDATE#<pid># |  |               |
 | TierOrder | ORG#<vendor>#ROUTE#TIERS# | TIERS#       |                   |                     |
+| ReferralCode | ORG#<vendor>#CODE#<pid># | CODE#      |                   |                     |
+| ReferralCodeLookup | REFCODE#<code>#    | REFCODE#      |                   |                     |
+| RateCounter | ORG#<vendor>#CODE#RATE#<window># | CODE#<code># / IP#<ip># |  |                     |
+| FormTokenUse | ORG#<vendor>#CODE#TOKEN#<nonce># | TOKEN#  |                   |                     |
+| WebhookConfig | ORG#<org>#WEBHOOK#     | WEBHOOK#<system># |               |                     |
+| WebhookDelivery | ORG#<org>#DELIVERY#<key># | DELIVERY# | ORG#<org>#DELIVERY# | <received_at>#<key> |
+| ExternalId | ORG#<org>#EXTERNAL#<system>#<external_id># | EXTERNAL# |       |                     |
+| DealExternalIds | ORG#<org>#EXTERNAL#DEAL#<deal># | DEALEXTERNALIDS# |     |                     |
 | Outbox  | ORG#<org>#OUTBOX#<evt>#  | OUTBOX#       |                   |                     |
 
 A lead or deal is kept as one copy per organisation that sees it (vendor, sender, receiver, the
@@ -420,3 +428,102 @@ class InvoiceReferenceItem(LeadsItem, discriminator="InvoiceReference"):  # type
 # --- section: reports
 
 # --- section: referral codes, webhooks
+# A code is unique across all vendors through its REFCODE row, written with a does-not-exist condition
+# in the transaction that issues it and kept (revoked) afterwards, so no code is ever issued twice.
+# External systems are lower-case names, so ``EXTERNAL#DEAL#`` can never be a system's mapping.
+
+
+class ReferralCodeItem(LeadsItem, discriminator="ReferralCode"):  # type: ignore[valid-type,misc,call-arg]
+    """A partnership's current referral code; issuing again replaces it (the old one is revoked)."""
+
+    vendor_organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    partner_organisation_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | revoked
+    issued_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+    version = NumberAttribute()
+
+
+class ReferralCodeLookupItem(LeadsItem, discriminator="ReferralCodeLookup"):  # type: ignore[valid-type,misc,call-arg]
+    """Which program and partnership a code belongs to (cross-tenant: the public form knows only the code)."""
+
+    code = UnicodeAttribute()
+    vendor_organisation_id = UnicodeAttribute()
+    partnership_id = UnicodeAttribute()
+    partner_organisation_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | revoked
+    issued_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+
+
+class RateCounterItem(LeadsItem, discriminator="RateCounter"):  # type: ignore[valid-type,misc,call-arg]
+    """Public referral submissions in one fixed window, per code or per source address."""
+
+    count = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+class FormTokenUseItem(LeadsItem, discriminator="FormTokenUse"):  # type: ignore[valid-type,misc,call-arg]
+    """A referral form token that was submitted once (each token sends one referral)."""
+
+    used_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class WebhookConfigItem(LeadsItem, discriminator="WebhookConfig"):  # type: ignore[valid-type,misc,call-arg]
+    """One inbound webhook of an organisation. The secret is kept sealed (AES-GCM under the service's key,
+    bound to the organisation and system); after a rotation the previous one stays valid for a while."""
+
+    organisation_id = UnicodeAttribute()
+    system = UnicodeAttribute()
+    sealed_secret = UnicodeAttribute()
+    secret_hint = UnicodeAttribute()
+    previous_sealed_secret = UnicodeAttribute(null=True)
+    previous_valid_until = UTCDateTimeAttribute(null=True)
+    portal_id = NumberAttribute(null=True)  # HubSpot: the account whose events are accepted
+    endpoint_url = UnicodeAttribute(null=True)  # HubSpot: the URL it signs, when a proxy changes it
+    closed_won_stages = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    closed_lost_stages = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+class DeliveryItem(LeadsItem, discriminator="WebhookDelivery"):  # type: ignore[valid-type,misc,call-arg]
+    """One authenticated inbound event and what became of it; its key makes a redelivery a no-op."""
+
+    organisation_id = UnicodeAttribute()
+    system = UnicodeAttribute()
+    delivery_id = UnicodeAttribute()
+    event_type = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+    deal_id = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute()  # applied | unchanged | stale | ignored | rejected
+    detail = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class ExternalIdItem(LeadsItem, discriminator="ExternalId"):  # type: ignore[valid-type,misc,call-arg]
+    """A CRM record linked to one of the organisation's deals, with the time of the newest change applied
+    per field (``field_times``, JSON of epoch milliseconds) so that an older event never wins."""
+
+    organisation_id = UnicodeAttribute()
+    system = UnicodeAttribute()
+    external_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    field_times = UnicodeAttribute(default="{}")
+    linked_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+
+
+class DealExternalIdsItem(LeadsItem, discriminator="DealExternalIds"):  # type: ignore[valid-type,misc,call-arg]
+    """The external ids linked to one deal (read consistently when the owner replaces them)."""
+
+    organisation_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute()
+    external_ids = UnicodeAttribute()  # JSON list of {"system", "external_id"}
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute()

@@ -1,6 +1,6 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import billings, commissions, deals, leads, payouts, routing
+from leads.handlers import billings, commissions, deals, leads, payouts, referral_codes, routing, webhooks
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -19,6 +19,8 @@ app.include_router(billings.router)
 # routers: reports
 
 # routers: referral codes, public referral form, CRM webhooks
+app.include_router(referral_codes.router)
+app.include_router(webhooks.router)
 
 
 handler = lambda_handler(app)

@@ -9,6 +9,7 @@ referrer sees it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pynamodb.transactions import TransactWrite
@@ -145,7 +146,10 @@ def _owned(principal: Principal, deal_id: str) -> DealRecord:
     return record
 
 
-def update_deal(principal: Principal, deal_id: str, request: DealUpdate) -> Deal:
+def update_deal(principal: Principal, deal_id: str, request: DealUpdate, *,
+                also: Callable[[TransactWrite], None] | None = None) -> Deal:
+    """``also`` adds writes to the change's transaction (an inbound webhook's delivery record); it is not
+    called when nothing changes."""
     record = _owned(principal, deal_id)
     if request.expected_version is not None and request.expected_version != record.version:
         raise Conflict(f"the deal is at version {record.version}, not {request.expected_version}")
@@ -168,8 +172,14 @@ def update_deal(principal: Principal, deal_id: str, request: DealUpdate) -> Deal
                                              changed=sorted(changes)), principal, now)]
     if won:
         envelopes.append(_event(updated, DealWon(deal=updated.snapshot()), principal, now))
+
+    def writes(batch: TransactWrite) -> None:
+        _open_deal_index(batch, record, updated)
+        if also is not None:
+            also(batch)
+
     dal.write(updated, deal_copies(updated), previous_version=record.version, envelopes=envelopes,
-              also=lambda batch: _open_deal_index(batch, record, updated))
+              also=writes)
     return _reread(principal.organisation_id, deal_id)
 
 

@@ -23,7 +23,7 @@ from leads.dal import deals as deals_dal
 from leads.dal import leads as dal
 from leads.dal import partnerships as projection
 from leads.dal.tables import LeadCopyItem
-from leads.logic import access, routing
+from leads.logic import access, referral_codes, routing
 from leads.logic.access import Side
 from leads.models import (
     DealRecord,
@@ -109,6 +109,8 @@ def registration_days(vendor_id: str) -> int:
 
 def create_lead(principal: Principal, request: LeadCreate) -> Lead:
     org = access.writer(principal)
+    if request.referral_code is not None:
+        request = referral_codes.attributed(principal, request)
     now = datetime.now(UTC)
     customer = request.model_dump(include=set(_CUSTOMER_FIELDS))
     domain = normalise_domain(request.website) if request.website else None
