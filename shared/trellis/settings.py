@@ -28,6 +28,8 @@ class Settings(BaseModel):
     event_source: str | None = Field(default=None, alias="EVENT_SOURCE")
     idempotency_table_name: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE_NAME")
     cursor_secret: SecretStr | None = Field(default=None, alias="CURSOR_SECRET", min_length=32)
+    # The Cognito user pool whose logins the partners service keeps in step (identity-sync consumer).
+    user_pool_id: str | None = Field(default=None, alias="USER_POOL_ID", min_length=1)
     outbox_ttl_days: int = Field(default=7, alias="OUTBOX_TTL_DAYS", ge=1, le=365)
     # Where partners' users open the portal (links in answers and emails point there).
     portal_base_url: str = Field(

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
-from local.template import Function, Template, template
+from local.template import Function, Template, template, user_pool_request
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -69,6 +69,7 @@ class Stack:
     queue_arns: dict[str, str] = field(default_factory=dict)
     buses: dict[str, str] = field(default_factory=dict)  # logical id → bus name
     rules: dict[str, str] = field(default_factory=dict)  # logical id → rule name
+    user_pools: dict[str, str] = field(default_factory=dict)  # logical id → user pool id
 
     # ------------------------------------------------------------------ resolving template values
     def resolve(self, value: Any) -> Any:
@@ -77,7 +78,7 @@ class Stack:
             return str(value)
         if isinstance(value, dict) and "Ref" in value:
             name = value["Ref"]
-            for mapping in (self.tables, self.buses, self.queue_urls):
+            for mapping in (self.tables, self.buses, self.queue_urls, self.user_pools):
                 if name in mapping:
                     return mapping[name]
             if name == "Stage":
@@ -105,6 +106,17 @@ class Stack:
 
     def count(self, table: str) -> int:
         return len(self.items(table))
+
+    def logins(self, pool: str = "UserPool") -> dict[str, dict[str, Any]]:
+        """Every login of a user pool by email: its attributes plus ``Enabled`` (read on moto's side)."""
+        from moto.cognitoidp.models import cognitoidp_backends
+
+        backend = cognitoidp_backends[ACCOUNT][REGION]
+        found: dict[str, dict[str, Any]] = {}
+        for user in backend.user_pools[self.user_pools[pool]].users.values():
+            attributes = {item["Name"]: item["Value"] for item in user.attributes}
+            found[attributes["email"]] = {**attributes, "Enabled": user.enabled}
+        return found
 
     def stream_records(self, table: str) -> list[dict[str, Any]]:
         """Every record of the table's stream so far, shaped like a Lambda DynamoDB stream record."""
@@ -202,10 +214,18 @@ def _create_bus_and_rules(stack: Stack) -> None:
         stack.rules[rule.name] = rule.name
 
 
+def _create_user_pools(stack: Stack) -> None:
+    cognito = client("cognito-idp")
+    for name, resource in stack.template.resources_of("AWS::Cognito::UserPool").items():
+        request = user_pool_request(resource.get("Properties", {}), lambda value: str(STAGE))
+        stack.user_pools[name] = cognito.create_user_pool(**request)["UserPool"]["Id"]
+
+
 def create_stack() -> Stack:
     """Create everything the template declares in the active moto mock."""
     stack = Stack(template=template())
     _create_tables(stack)
+    _create_user_pools(stack)
     _create_queues(stack)
     _create_bus_and_rules(stack)
     return stack

@@ -320,9 +320,10 @@ def _accept_teammate(invitation: InvitationItem, name: str, now: datetime) -> Me
     user_id = new_id()
     roles = set(invitation.roles or ())
     user = organisations_dal.new_user_item(org, user_id, email=invitation.email, name=name, roles=roles)
+    claim = organisations_dal.email_claim_item(org, invitation.email, user_id)
     _mark_accepted(invitation, user_id=user_id, organisation_id=org, now=now)
     event = _accepted_event(invitation, organisation_id=org, user_id=user_id, name=name, roles=roles, now=now)
-    dal.accept(invitation, puts=[user], envelopes=[event])
+    dal.accept(invitation, puts=[user, claim], envelopes=[event])
     return Membership(user_id=user_id, organisation_id=org, organisation_created=False, roles=sorted(roles))
 
 
@@ -357,6 +358,7 @@ def _accept_partner(invitation: InvitationItem, name: str, now: datetime) -> Mem
     user = organisations_dal.new_user_item(
         organisation_id, user_id, email=invitation.email, name=name, roles=roles,
     )
+    claim = organisations_dal.email_claim_item(organisation_id, invitation.email, user_id)
     activity = partnerships_dal.activity_item(vendor, partnership_id, partnerships_dal.Activity(
         kind="partner_joined", summary=f"{name} ({invitation.email}) joined the partner portal",
         actor_user_id=None, occurred_at=now,
@@ -378,7 +380,7 @@ def _accept_partner(invitation: InvitationItem, name: str, now: datetime) -> Mem
         occurred_at=now,
     )
     dal.accept(
-        invitation, puts=[user, activity, *puts], saves=saves, checks=checks,
+        invitation, puts=[user, claim, activity, *puts], saves=saves, checks=checks,
         envelopes=[accepted, joined],
     )
     return Membership(
