@@ -1,4 +1,4 @@
-"""What a function's template policies allow on DynamoDB and Cognito (moto does not enforce IAM, so the tests do)."""
+"""What a function's template policies allow on DynamoDB and Cognito (moto enforces no IAM: the tests do)."""
 
 from __future__ import annotations
 

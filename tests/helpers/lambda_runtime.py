@@ -217,7 +217,7 @@ class FunctionRunner:
                    if resource == "UserPool"}
         denied_actions = {call for call in recorder.other_calls if call.startswith("cognito-idp:")} - cognito
         assert not denied_actions, (
-            f"{self.function.name}'s policies in template.yaml do not allow {sorted(denied_actions)} on UserPool"
+            f"{self.function.name}'s policies in template.yaml do not allow {sorted(denied_actions)}"
         )
         return result
 

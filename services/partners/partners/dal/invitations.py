@@ -151,7 +151,8 @@ def accept(
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
             raise InvitationGone from error
         for item, reason in zip(puts, reasons[1:], strict=False):
-            if isinstance(item, UserEmailItem) and reason is not None and reason.code == "ConditionalCheckFailed":
+            taken = reason is not None and reason.code == "ConditionalCheckFailed"
+            if taken and isinstance(item, UserEmailItem):
                 raise Conflict("someone with this email already is a user of the organisation") from error
         codes = {reason.code for reason in reasons if reason}
         if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
