@@ -303,15 +303,24 @@ def test_removing_a_user_unassigns_them_from_every_partnership_with_activity_and
     assert sorted(event["data"]["partnership_id"] for event in unassigned) == sorted(p["id"] for p in live)
     assert {event["data"]["user_id"] for event in unassigned} == {"u-ben"}
     assert {event["actor"]["user_id"] for event in unassigned} == {"u-ana"}
-    # The archived partnership is read-only and keeps its list as it was
+    # The archived partnership is read-only and keeps its list as it was, until it is restored:
+    # then ben is left out, with his unassignment event
     assert _assigned(partners, archived["id"]) == ["u-ben"]
+    restored = partners.post(f"/partnerships/{archived['id']}/restore")
+    assert restored.status == 200, restored.text
+    assert restored.json()["assigned_user_ids"] == []
+    assert restored.calls.operations == ["GetItem", "BatchGetItem", "TransactWriteItems"]
+    entry = partners.get(f"/partnerships/{archived['id']}/activity").json()["items"][0]
+    assert entry["changes"] == [{"field": "archived", "before": "true", "after": "false"},
+                                {"field": "assigned_user_ids", "before": "u-ben", "after": None}]
+    assert sync.outbox("PartnershipUserUnassigned")[-1]["data"]["partnership_id"] == archived["id"]
     # A redelivery finds nothing left to do
     again = EventEnvelope.new(
         identity.UserRemoved.model_validate(sync.latest("UserRemoved")["data"]), tenant_id="acme",
         actor=EventEnvelope.model_validate(sync.latest("UserRemoved")).actor,
     )
     assert sync(again) == []
-    assert len(sync.outbox("PartnershipUserUnassigned")) == len(live)
+    assert len(sync.outbox("PartnershipUserUnassigned")) == len(live) + 1
 
 
 def test_a_long_unassignment_stops_in_time_and_its_redelivery_finishes_it(

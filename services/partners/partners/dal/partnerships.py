@@ -180,9 +180,9 @@ def loaded(item: PartnershipItem) -> PartnershipItem:
 
 def save_with_event(
     item: PartnershipItem, activity: Activity, envelope: EventEnvelope, *, is_new: bool,
-    users_exist: Iterable[str] = (),
+    users_exist: Iterable[str] = (), more_events: Sequence[EventEnvelope] = (),
 ) -> None:
-    """Write the partnership, its activity entry and its event in one transaction (the outbox).
+    """Write the partnership, its activity entry and its event(s) in one transaction (the outbox).
 
     ``users_exist``: users (of the partnership's organisation) that must still exist when it commits,
     e.g. those being assigned: a user removed meanwhile fails the write instead of staying assigned
@@ -195,7 +195,8 @@ def save_with_event(
         write.save(item, condition=condition)
         _write_index(write, item)
         write.save(activity_item(item.organisation_id, item.partnership_id, activity))
-        write.save(outbox_item(Outbox, envelope))
+        for event in (envelope, *more_events):
+            write.save(outbox_item(Outbox, event))
         for user_id in sorted(set(users_exist)):
             write.condition_check(
                 UserItem, org_key(item.organisation_id), f"USER#{user_id}#", condition=UserItem.pk.exists(),

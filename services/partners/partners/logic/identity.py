@@ -36,7 +36,8 @@ redelivery carries on where this one stopped. Assigning checks in its transactio
 still exists, so no assignment can slip in after the removal's pass.
 
 Partnerships archived at the time keep their assignee list as it was (they are read-only, and
-not in the ASSIGNEE list); see partners.logic.partnerships.restore_partnership.
+not in the ASSIGNEE list); restoring one leaves out the users removed meanwhile, with an
+unassignment event each (partners.logic.partnerships.restore_partnership).
 """
 
 from __future__ import annotations

@@ -9,6 +9,11 @@ Roles on acceptance: a teammate gets the roles they were invited with. A partner
 founds the partner organisation (the partnership has none yet) becomes its ``partner_admin`` plus
 any partner roles the vendor chose; one who joins an existing partner organisation gets the roles
 the vendor chose, or ``sales`` when it chose none (the partner's own admin can change them later).
+
+One user per address and organisation: acceptance checks first (a friendly 409), and its transaction
+claims the address (``UserEmailItem``, on condition it is new), so two invitations to the same person
+accepted at once cannot both create a user; the later one gets the same 409. The login itself is
+the identity-sync consumer's (partners.logic.identity), reacting to ``InvitationAccepted``.
 """
 
 from __future__ import annotations

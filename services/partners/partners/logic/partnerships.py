@@ -331,16 +331,30 @@ def _archived_partnership(
 
 
 def restore_partnership(principal: Principal, partnership_id: str) -> Partnership:
+    """Restoring leaves out assignees who were removed from the organisation while it was archived
+    (the removal's unassignment passes archived partnerships by: they are read-only)."""
     item = _archived_partnership(principal, partnership_id, VENDOR_WRITERS)
     now = datetime.now(UTC)
-    item.archived_at, item.updated_at = None, now
+    before = list(item.assigned_user_ids or [])
+    existing = dal.existing_user_ids(item.organisation_id, before) if before else set()
+    kept = [user for user in before if user in existing]
+    item.archived_at, item.updated_at, item.assigned_user_ids = None, now, kept
     event = _event(item, PartnershipRestored(partnership_id=partnership_id, company_name=item.company_name),
                    principal, now)
+    changes = [dal.Change(field="archived", before="true", after="false")]
+    unassigned = []
+    if kept != before:
+        changes.append(dal.Change(field="assigned_user_ids", before=", ".join(before) or None,
+                                  after=", ".join(kept) or None))
+        unassigned = [_event(item, PartnershipUserUnassigned(
+            partnership_id=partnership_id, company_name=item.company_name, user_id=user_id,
+            assigned_user_ids=kept,
+        ), principal, now) for user_id in before if user_id not in existing]
     activity = dal.Activity(
         kind="partnership_restored", summary="Partnership restored", actor_user_id=principal.user_id,
-        occurred_at=now, details={}, changes=(dal.Change(field="archived", before="true", after="false"),),
+        occurred_at=now, details={}, changes=tuple(changes),
     )
-    dal.save_with_event(item, activity, event, is_new=False)
+    dal.save_with_event(item, activity, event, is_new=False, users_exist=kept, more_events=unassigned)
     return _view(item)
 
 
