@@ -62,6 +62,7 @@ def api(partners: ApiClient) -> ApiClient:
 
 @pytest.fixture
 def sync(aws: Stack, function: Callable[[str], FunctionRunner]) -> Sync:
+    aws.user_pool()  # created before any call is recorded
     return Sync(aws, function("PartnersIdentityConsumerFunction"))
 
 
@@ -260,7 +261,7 @@ def test_an_event_about_a_user_who_does_not_exist_creates_nothing(aws: Stack, sy
     assert aws.logins() == {}
     assert sync.cognito_calls == ["AdminGetUser"]
     # (the function's USER_POOL_ID names the stack's pool)
-    assert sync.runner.env["USER_POOL_ID"] == aws.user_pools["UserPool"]
+    assert sync.runner.env["USER_POOL_ID"] == aws.user_pool("UserPool")
 
 
 # ------------------------------------------------------------------ a removed user is unassigned everywhere
