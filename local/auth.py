@@ -140,11 +140,13 @@ class LocalIssuer:
     def jwks(self) -> dict[str, Any]:
         return {"keys": [self.jwk]}
 
-    def issue(self, user: DemoUser, *, now: float | None = None) -> str:
+    def issue(self, user: DemoUser, *, now: float | None = None, subject: str | None = None) -> str:
+        """An ID token for the user. ``subject``: the Cognito ``sub`` of a login in the user pool, whose
+        token names the app's user in ``custom:user_id`` (demo users have no login: ``sub`` names them)."""
         issued = int(now if now is not None else time.time())
-        claims = {
-            "sub": user.user_id,
-            "cognito:username": user.user_id,
+        claims: dict[str, Any] = {
+            "sub": subject or user.user_id,
+            "cognito:username": subject or user.user_id,
             "email": user.email,
             "email_verified": True,
             "name": user.name,
@@ -158,6 +160,8 @@ class LocalIssuer:
             "exp": issued + self.config.token_validity_seconds,
             "jti": str(uuid.uuid4()),
         }
+        if subject:
+            claims["custom:user_id"] = user.user_id
         return jwt.encode(claims, self.key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def verify(self, header_value: str | None) -> dict[str, Any]:

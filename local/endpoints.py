@@ -1,4 +1,5 @@
-"""Endpoints only the local stack has: sign in as a demo user, read the API docs, check health.
+"""Endpoints only the local stack has: sign in as a demo user (or a login of the user pool, e.g. someone
+who accepted an invitation), read the API docs, check health.
 
 None of them needs a token; none of them exists in AWS.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from local import demo, openapi
 from local.auth import LocalIssuer
 from local.gateway import HttpRequest, HttpResponse
+from local.logins import UserPool
 from local.schedules import Scheduler
 from local.template import Schedule
 from local.workers import InvocationError, Worker
@@ -65,6 +67,7 @@ class LocalEndpoints:
     health: Callable[[], tuple[bool, dict[str, Any]]]
     scheduler: Scheduler | None
     schedules: dict[str, tuple[Schedule, Worker]]
+    pool: UserPool | None = None
 
     def __post_init__(self) -> None:
         self._openapi: bytes | None = None
@@ -77,7 +80,7 @@ class LocalEndpoints:
             ready, content = self.health()
             return HttpResponse.json(200 if ready else 503, content)
         if path == "/local/users" and method == "GET":
-            return HttpResponse.json(200, {"users": demo.listing()})
+            return HttpResponse.json(200, {"users": self._users()})
         if path == "/local/token" and method == "POST":
             return self._token(request)
         if path == "/local/.well-known/jwks.json" and method == "GET":
@@ -106,13 +109,41 @@ class LocalEndpoints:
         if unknown:
             return problem(400, "Bad request", f"unknown field {unknown[0]!r}", unknown[0])
         user = demo.user_by_email(content["email"])
-        if user is None:
-            return problem(404, "Not found", "no demo user has this email; see GET /local/users", "email")
-        token = self.issuer.issue(user)
+        if user is not None:
+            token = self.issuer.issue(user)
+        else:
+            # Not a demo user: a login of the user pool, as Cognito would sign it in
+            login = self.pool.find(content["email"]) if self.pool is not None else None
+            if login is None or login.user is None:
+                return problem(404, "Not found", "no demo user or login has this email; see GET /local/users",
+                               "email")
+            if not login.enabled:
+                return problem(403, "Forbidden", "this login is disabled (its user was removed)", "email")
+            token = self.issuer.issue(login.user, subject=login.subject)
         return HttpResponse.json(200, {
             "access_token": token, "id_token": token, "token_type": "Bearer",
             "expires_in": self.issuer.config.token_validity_seconds,
         })
+
+    def _users(self) -> list[dict[str, object]]:
+        """The demo users, then the pool's other logins (people who accepted an invitation)."""
+        users = demo.listing()
+        if self.pool is None:
+            return users
+        known = {str(user["email"]) for user in users}
+        organisations = {organisation.organisation_id: organisation for organisation in demo.ORGANISATIONS}
+        for login in self.pool.users():
+            if login.email in known:
+                continue
+            organisation = organisations.get(login.organisation_id)
+            users.append({
+                "email": login.email, "name": login.name, "user_id": login.user_id,
+                "organisation_id": login.organisation_id,
+                "organisation_name": organisation.name if organisation else None,
+                "organisation_kind": organisation.kind if organisation else None,
+                "roles": list(login.roles),
+            })
+        return users
 
     def _document(self) -> bytes:
         with self._openapi_lock:

@@ -19,7 +19,7 @@ from local.template import Template
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account
 STAGE = "local"
-USER_POOL_ID = f"{REGION}_trellislocal"
+USER_POOL_ID = f"{REGION}_trellislocal"  # until moto has created the pool (see moto_server.py)
 USER_POOL_CLIENT_ID = "trellis-local"
 
 PSEUDO_PARAMETERS = {
@@ -57,6 +57,7 @@ class LocalNames:
     template: Template
     endpoint: str = "http://127.0.0.1"  # moto's, once it runs
     secrets: dict[str, str] = field(default_factory=dict)
+    user_pools: dict[str, str] = field(default_factory=dict)  # logical id → id, once moto created them
 
     def __post_init__(self) -> None:
         # Generated once per run: every function that references a secret sees the same value.
@@ -97,7 +98,7 @@ class LocalNames:
             # CloudFormation gives the ARN; the name works in dynamic references too and has no colons.
             return name
         if kind == "AWS::Cognito::UserPool":
-            return USER_POOL_ID
+            return self.user_pools.get(name, USER_POOL_ID)
         if kind == "AWS::Cognito::UserPoolClient":
             return USER_POOL_CLIENT_ID
         raise UnresolvableValue(f"the local stack cannot resolve !Ref {name} ({kind})")
@@ -118,6 +119,8 @@ class LocalNames:
             return f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/{self.bus_name(name)}"
         if kind == "AWS::Events::EventBus" and attribute == "Name":
             return self.bus_name(name)
+        if kind == "AWS::Cognito::UserPool" and attribute == "Arn":
+            return f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{self.ref(name)}"
         raise UnresolvableValue(f"the local stack cannot resolve !GetAtt {name}.{attribute} ({kind})")
 
     def resolve(self, value: Any) -> str:

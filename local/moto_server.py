@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from local.intrinsics import ACCOUNT, REGION, LocalNames
-from local.template import Template
+from local.template import Template, user_pool_request
 
 log = logging.getLogger("local.moto")
 
@@ -54,6 +55,9 @@ class Cloud:
 def start(template: Template, names: LocalNames) -> Cloud:
     # werkzeug logs every request moto serves; the pollers alone would fill the console.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # The pool's id from its name and settings, not at random: the local issuer's ``iss`` names the
+    # pool, and tokens are meant to survive a restart (moto runs in this process: it reads this here).
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -64,6 +68,7 @@ def start(template: Template, names: LocalNames) -> Cloud:
         _create_tables(cloud, template)
         _create_queues(cloud, template)
         _create_buses_and_rules(cloud, template)
+        _create_user_pools(cloud, template)
     except BaseException:
         server.stop()
         raise
@@ -95,6 +100,15 @@ def _create_tables(cloud: Cloud, template: Template) -> None:
             specification = {"AttributeName": ttl["AttributeName"], "Enabled": True}
             dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=specification)
         log.debug("table %s created", name)
+
+
+def _create_user_pools(cloud: Cloud, template: Template) -> None:
+    """The template's Cognito user pools (the identity-sync consumer's logins); their ids go to the names."""
+    cognito = cloud.client("cognito-idp")
+    for name, resource in template.resources_of("AWS::Cognito::UserPool").items():
+        request = user_pool_request(resource.get("Properties", {}), cloud.names.resolve)
+        cloud.names.user_pools[name] = cognito.create_user_pool(**request)["UserPool"]["Id"]
+        log.debug("user pool %s created", name)
 
 
 def _redrive_target(props: dict[str, Any]) -> str | None:

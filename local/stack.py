@@ -19,6 +19,7 @@ from local.auth import LocalIssuer, authorizer_config, load_or_create_key
 from local.endpoints import LocalEndpoints
 from local.gateway import ApiGateway, CorsConfig
 from local.intrinsics import REGION, LocalNames
+from local.logins import UserPool
 from local.moto_server import Cloud
 from local.patterns import validate
 from local.pollers import Poller, QueuePoller, StreamPoller, Wakeup
@@ -86,8 +87,10 @@ class Stack:
         gateway = ApiGateway(self.template, self.workers, self.issuer, cors)
         schedules = {schedule.name: (schedule, self.workers[schedule.function])
                      for schedule in self.template.schedules}
+        pools = list(self.cloud.names.user_pools.values())
+        pool = UserPool(self.cloud.client("cognito-idp"), pools[0]) if len(pools) == 1 else None
         endpoints = LocalEndpoints(
-            issuer=self.issuer, health=self.health, scheduler=self.scheduler, schedules=schedules)
+            issuer=self.issuer, health=self.health, scheduler=self.scheduler, schedules=schedules, pool=pool)
         self.server = LocalServer(self.port, gateway, endpoints)
         self.port = self.server.port
         self.server.start()

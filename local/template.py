@@ -216,3 +216,18 @@ def load(path: Path = TEMPLATE) -> Template:
 @cache
 def template() -> Template:
     return load()
+
+
+# AWS::Cognito::UserPool properties that CreateUserPool takes as they are (the rest is AWS-only
+# configuration - MFA methods, domains - that changes nothing for the identity sync).
+_USER_POOL_PROPERTIES = (
+    "UsernameAttributes", "UsernameConfiguration", "AutoVerifiedAttributes", "AdminCreateUserConfig",
+    "Policies", "Schema", "MfaConfiguration",
+)
+
+
+def user_pool_request(properties: dict[str, Any], resolve: Any) -> dict[str, Any]:
+    """The CreateUserPool request for a template user pool (``resolve`` turns !Sub/!Ref into strings)."""
+    request: dict[str, Any] = {"PoolName": resolve(properties.get("UserPoolName", "trellis"))}
+    request.update({name: properties[name] for name in _USER_POOL_PROPERTIES if name in properties})
+    return request

@@ -42,6 +42,7 @@ class Consumer:
         self.config = IdempotencyConfig(
             event_key_jmespath="id", expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
         )
+        self._context: Any = None
 
     @cache  # noqa: B019 - one per consumer instance, which lives as long as the module
     def _once(self) -> Callable[..., Any]:
@@ -76,8 +77,16 @@ class Consumer:
         finally:
             logger.thread_safe_remove_keys(["tenant_id", "event_id", "event_type"])
 
+    def remaining_seconds(self) -> float | None:
+        """What is left of the running invocation (None outside Lambda), for handlers that work in
+        bounded steps and leave the rest to a redelivery."""
+        if self._context is None:
+            return None
+        return float(self._context.get_remaining_time_in_millis()) / 1000
+
     def lambda_handler(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         self.config.register_lambda_context(context)
+        self._context = context
         response = process_partial_response(
             event=event, record_handler=self.handle_record, processor=self.processor, context=context,
         )

@@ -10,7 +10,12 @@ from typing import Any
 from trellis.errors import Forbidden, Unauthorized
 
 # Cognito ID-token claim names; the local issuer signs the same ones.
-CLAIM_USER = "sub"
+# The user id is the app's own (the partners service's user item), which Cognito cannot choose as
+# its ``sub``: the identity-sync consumer writes it once into the immutable, client-unwritable
+# ``custom:user_id`` when it creates the login. Tokens without it (the local stack's demo users)
+# name the user in ``sub``.
+CLAIM_USER = "custom:user_id"
+CLAIM_SUBJECT = "sub"
 CLAIM_EMAIL = "email"
 CLAIM_ORGANISATION = "custom:org_id"
 CLAIM_ROLES = "custom:roles"
@@ -68,7 +73,7 @@ def _parse_roles(raw: Any) -> frozenset[Role]:
 
 def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
     claims = claims or {}
-    user_id = claims.get(CLAIM_USER)
+    user_id = claims.get(CLAIM_USER) or claims.get(CLAIM_SUBJECT)
     organisation_id = claims.get(CLAIM_ORGANISATION)
     if not (isinstance(user_id, str) and user_id and isinstance(organisation_id, str) and organisation_id):
         raise Unauthorized("the token does not name a user and an organisation")

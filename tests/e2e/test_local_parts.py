@@ -22,6 +22,7 @@ from local.pollers import QueuePoller, StreamPoller
 from local.schedules import UnsupportedSchedule, next_run, schedule_input
 from local.template import Function, QueueMapping, Schedule, StreamMapping, template
 from local.workers import Invocation, InvocationError, Worker, worker_environment
+from tests.e2e.conftest import eventually
 
 OUTBOX_FILTER = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"entity": {"S": ["Outbox"]}}}}
 
@@ -364,7 +365,8 @@ def test_worker_invokes_the_handler_with_a_lambda_context(worker: Worker) -> Non
     assert result["memory"] == 256
     assert 0 < result["remaining"] <= 2000
     assert worker.invoke({}).result["request_id"] != result["request_id"]
-    assert "a handler's print goes to the log" in worker.log_path.read_text()
+    # The log is copied from the worker's stderr by a thread of its own: it may trail the result
+    eventually(lambda: "a handler's print goes to the log" in worker.log_path.read_text(), timeout=10)
 
 
 def test_worker_reports_a_handler_error_and_keeps_its_container(worker: Worker) -> None:

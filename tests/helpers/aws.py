@@ -1,7 +1,8 @@
 """The moto world of a test, built from template.yaml (via local/template.py) so it cannot drift.
 
 Tables, queues (with their redrive policies), the bus and its rules with their SQS targets are
-created exactly as the template declares them; resource names are the logical ids.
+created exactly as the template declares them; resource names are the logical ids. User pools are
+created as the template declares them too, at first use (see ``Stack.user_pool``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
-from local.template import Function, Template, template
+from local.template import Function, Template, template, user_pool_request
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -77,6 +78,7 @@ class Stack:
     queue_arns: dict[str, str] = field(default_factory=dict)
     buses: dict[str, str] = field(default_factory=dict)  # logical id → bus name
     rules: dict[str, str] = field(default_factory=dict)  # logical id → rule name
+    user_pools: dict[str, str] = field(default_factory=dict)  # logical id → user pool id, once created
 
     # ------------------------------------------------------------------ resolving template values
     def resolve(self, value: Any) -> Any:
@@ -88,6 +90,8 @@ class Stack:
             for mapping in (self.tables, self.buses, self.queue_urls):
                 if name in mapping:
                     return mapping[name]
+            if name in self.template.resources_of("AWS::Cognito::UserPool"):
+                return self.user_pool(name)
             if name == "Stage":
                 return STAGE
             raise KeyError(f"the test stack cannot resolve !Ref {name}")
@@ -111,6 +115,26 @@ class Stack:
 
     def count(self, table: str) -> int:
         return len(self.items(table))
+
+    def user_pool(self, name: str = "UserPool") -> str:
+        """The id of a template user pool, created at first use: moto builds a signing key for each
+        pool (about half a second), which only the tests that reach Cognito should pay for."""
+        if name not in self.user_pools:
+            properties = self.template.resources_of("AWS::Cognito::UserPool")[name].get("Properties", {})
+            request = user_pool_request(properties, lambda value: STAGE)
+            self.user_pools[name] = client("cognito-idp").create_user_pool(**request)["UserPool"]["Id"]
+        return self.user_pools[name]
+
+    def logins(self, pool: str = "UserPool") -> dict[str, dict[str, Any]]:
+        """Every login of a user pool by email: its attributes plus ``Enabled`` (read on moto's side)."""
+        from moto.cognitoidp.models import cognitoidp_backends
+
+        backend = cognitoidp_backends[ACCOUNT][REGION]
+        found: dict[str, dict[str, Any]] = {}
+        for user in backend.user_pools[self.user_pool(pool)].users.values():
+            attributes = {item["Name"]: item["Value"] for item in user.attributes}
+            found[attributes["email"]] = {**attributes, "Enabled": user.enabled}
+        return found
 
     def stream_records(self, table: str) -> list[dict[str, Any]]:
         """Every record of the table's stream so far, shaped like a Lambda DynamoDB stream record."""

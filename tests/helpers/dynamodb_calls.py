@@ -3,6 +3,8 @@
 ``install()`` appends two handlers to ``botocore.handlers.BUILTIN_HANDLERS`` (the way moto hooks
 in), so every botocore session created afterwards - including the per-thread sessions PynamoDB
 builds with ``botocore.session.get_session`` - reports its DynamoDB calls to the active recorders.
+Calls to the other services whose IAM actions the tests check (``OTHER_SERVICES``) are recorded
+by name only, in ``Recorder.other_calls`` (they never count among ``operations``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class Recorder:
     before: dict[str, Callable[[], None]] = field(default_factory=dict)
     # Answer the next call of an operation with this error instead of calling DynamoDB (once).
     fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Calls to OTHER_SERVICES as IAM actions, e.g. "cognito-idp:AdminCreateUser".
+    other_calls: list[str] = field(default_factory=list)
 
     @property
     def operations(self) -> list[str]:
@@ -169,6 +173,17 @@ def _after_call(http_response: Any, parsed: dict[str, Any], context: dict[str, A
         call.items_read = sum(len(items) for items in parsed.get("Responses", {}).values())
 
 
+# botocore's event names use the hyphenated service id; IAM actions the endpoint prefix (cognito-idp).
+OTHER_SERVICES = ("cognito-identity-provider",)
+
+
+def _before_other_call(model: Any, **_: Any) -> None:
+    action = f"{model.service_model.endpoint_prefix}:{model.name}"
+    for recorder in _active:
+        if not recorder.paused:
+            recorder.other_calls.append(action)
+
+
 _installed = False
 
 
@@ -179,4 +194,6 @@ def install() -> None:
         return
     BUILTIN_HANDLERS.append(("before-call.dynamodb", _before_call))
     BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
+    for service in OTHER_SERVICES:
+        BUILTIN_HANDLERS.append((f"before-call.{service}", _before_other_call))
     _installed = True

@@ -1,4 +1,4 @@
-"""What a function's template policies allow on DynamoDB (moto does not enforce IAM, so the tests do)."""
+"""What a function's template policies allow on DynamoDB and Cognito (moto enforces no IAM: the tests do)."""
 
 from __future__ import annotations
 
@@ -39,4 +39,23 @@ def dynamodb_permissions(function: Function) -> set[Permission]:
                 for action in _as_list(statement.get("Action", [])):
                     if str(action).startswith("dynamodb:"):
                         allowed.add((str(action), *target))
+    return allowed
+
+
+def service_permissions(function: Function, service: str) -> set[tuple[str, str]]:
+    """(action, resource logical id) pairs the function may use of a service addressed by ``!GetAtt X.Arn``
+    (e.g. ``cognito-idp`` on the user pool); a wildcard resource never counts."""
+    allowed: set[tuple[str, str]] = set()
+    for policy in function.properties.get("Policies", []):
+        if not isinstance(policy, dict):
+            continue
+        for statement in policy.get("Statement", []):
+            if statement.get("Effect") != "Allow":
+                continue
+            for resource in _as_list(statement.get("Resource", [])):
+                if not (isinstance(resource, dict) and "Fn::GetAtt" in resource):
+                    continue
+                for action in _as_list(statement.get("Action", [])):
+                    if str(action).startswith(f"{service}:"):
+                        allowed.add((str(action), str(resource["Fn::GetAtt"][0])))
     return allowed

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlencode
 from local.template import Function, Route
 from tests.helpers.aws import ACCOUNT, REGION, Stack
 from tests.helpers.dynamodb_calls import Recorder, recording
-from tests.helpers.iam import dynamodb_permissions
+from tests.helpers.iam import dynamodb_permissions, service_permissions
 from trellis.settings import get_settings
 
 
@@ -212,6 +212,13 @@ class FunctionRunner:
             for action, table, on_index in call.permissions
         } - allowed
         assert not denied, f"{self.function.name}'s policies in template.yaml do not allow {sorted(denied)}"
+        # Cognito: the only pool is the template's UserPool, so an action must be allowed on it.
+        cognito = {action for action, resource in service_permissions(self.function, "cognito-idp")
+                   if resource == "UserPool"}
+        denied_actions = {call for call in recorder.other_calls if call.startswith("cognito-idp:")} - cognito
+        assert not denied_actions, (
+            f"{self.function.name}'s policies in template.yaml do not allow {sorted(denied_actions)}"
+        )
         return result
 
     @contextmanager

@@ -50,9 +50,10 @@ def test_a_vendor_admin_creates_a_partnership(aws: Stack, partners: ApiClient) -
     assert response.calls.operations == ["BatchGetItem", "TransactWriteItems"]
     assert response.calls.calls[0].items_read == 2
     # And the table holds the partnership, its first activity entry, its event and its six list
-    # entries (all, stage, type, country, and one per assigned user)
+    # entries (all, stage, type, country, and one per assigned user), beside the directory's users
+    # and the claims of their emails
     assert entities(aws, TABLE) == {
-        "User": 8, "Partnership": 1, "Activity": 1, "Outbox": 1, "PartnershipIndex": 6,
+        "User": 8, "UserEmail": 8, "Partnership": 1, "Activity": 1, "Outbox": 1, "PartnershipIndex": 6,
     }
     [event] = outbox_events(aws, TABLE)
     assert event["type"] == "PartnershipCreated"

@@ -38,6 +38,18 @@ def test_roles_are_parsed_from_the_claim(raw: Any, expected: set[Role]) -> None:
     assert principal_from_claims(claims).roles == expected
 
 
+def test_a_cognito_login_names_the_app_user_in_custom_user_id_not_in_sub() -> None:
+    # Cognito chooses sub itself; the identity sync writes the app's user id into custom:user_id
+    claims = {**CLAIMS, "sub": "0f4c2a9e-6b1d-4a57-9e8f-3c2b1a0d9e8f", "custom:user_id": "u-7"}
+    assert principal_from_claims(claims).user_id == "u-7"
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_without_custom_user_id_the_user_is_the_sub(value: str | None) -> None:
+    # the local stack's demo users
+    assert principal_from_claims({**CLAIMS, "custom:user_id": value}).user_id == "u-1"
+
+
 def test_roles_claim_may_be_absent() -> None:
     claims = {key: value for key, value in CLAIMS.items() if key != "custom:roles"}
     assert principal_from_claims(claims).roles == frozenset()
@@ -59,6 +71,8 @@ def test_a_non_string_email_is_dropped() -> None:
         {"sub": 7, "custom:org_id": "acme"},
         {"sub": "u-1", "custom:org_id": ["acme"]},
         {"sub": "u#1", "custom:org_id": "acme"},  # would forge another key
+        {"sub": "u-1", "custom:user_id": "u#1", "custom:org_id": "acme"},
+        {"custom:user_id": 7, "custom:org_id": "acme"},
         {"sub": "u-1", "custom:org_id": "acme#PARTNERSHIP"},
     ],
 )

@@ -24,9 +24,12 @@ notifications role may decrypt; the field stays a string.
 
 Identity sync
 -------------
-``InvitationAccepted`` carries what a consumer creating the Cognito account needs: the user id
-(the future ``sub`` mapping), the email, the display name, the organisation id (``custom:org_id``)
-and the roles (``custom:roles``). ``UserRolesChanged`` and ``UserRemoved`` keep those claims in step.
+``InvitationAccepted``, ``UserRolesChanged`` and ``UserRemoved`` name the user (id, organisation,
+email) whose Cognito login the partners service's identity-sync consumer keeps in step
+(partners.logic.identity): created with the user id in ``custom:user_id`` (Cognito picks ``sub``
+itself; the principal prefers ``custom:user_id``), the organisation in ``custom:org_id`` and the
+roles in ``custom:roles``; updated on role changes; disabled and signed out on removal. No event
+ever carries a password: Cognito mails the temporary one to the address itself.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 
-from partners.dal.tables import InvitationItem, Outbox, PartnershipItem, PartnersItem
+from partners.dal.tables import InvitationItem, Outbox, PartnershipItem, PartnersItem, UserEmailItem
 from trellis.dynamo import concurrent_change_is_a_conflict, transaction
 from trellis.errors import Conflict
 from trellis.events import EventEnvelope
@@ -131,12 +131,14 @@ def accept(
 
     ``puts`` are new items (must not exist yet); ``saves`` are version-checked updates of items read.
     Raises :class:`InvitationGone` when the invitation was used, revoked or renewed meanwhile, and
-    :class:`Conflict` when something else it relies on changed.
+    :class:`Conflict` when something else it relies on changed - among them the claim of the new
+    user's email (``UserEmailItem``), taken when another acceptance for the same address committed
+    first.
     """
     try:
         with transaction(PartnersItem) as write:
             write.save(invitation)  # first: its cancellation reason is reasons[0]
-            for item in puts:
+            for item in puts:  # then the puts, in order: reasons[1 + i] is puts[i]'s
                 write.save(item, condition=type(item).pk.does_not_exist())  # type: ignore[attr-defined]
             for item in saves:
                 write.save(item)
@@ -148,6 +150,10 @@ def accept(
         reasons = error.cancellation_reasons or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
             raise InvitationGone from error
+        for item, reason in zip(puts, reasons[1:], strict=False):
+            taken = reason is not None and reason.code == "ConditionalCheckFailed"
+            if taken and isinstance(item, UserEmailItem):
+                raise Conflict("someone with this email already is a user of the organisation") from error
         codes = {reason.code for reason in reasons if reason}
         if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
             raise Conflict("the partnership changed meanwhile; try again") from error

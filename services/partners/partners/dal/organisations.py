@@ -9,7 +9,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from partners.dal.tables import OrganisationItem, Outbox, PartnersItem, UserItem
+from partners.dal.tables import OrganisationItem, Outbox, PartnersItem, UserEmailItem, UserItem
 from trellis.dynamo import transaction
 from trellis.errors import Conflict, NotFound
 from trellis.events import EventEnvelope
@@ -36,6 +36,10 @@ def user_email_pk(organisation_id: str, email: str) -> str:
     return org_key(organisation_id, "USER_EMAIL", email_hash(email))
 
 
+def email_claim_sk(email: str) -> str:
+    return key("EMAIL", email_hash(email))
+
+
 def new_organisation_item(organisation_id: str, name: str, created_at: datetime) -> OrganisationItem:
     return OrganisationItem(
         pk=organisation_pk(organisation_id), sk=PROFILE_SK, organisation_id=organisation_id, name=name,
@@ -51,12 +55,21 @@ def new_user_item(organisation_id: str, user_id: str, *, email: str, name: str, 
     )
 
 
+def email_claim_item(organisation_id: str, email: str, user_id: str) -> UserEmailItem:
+    """The item that claims ``email`` for ``user_id`` in the organisation: written with the user on
+    condition it does not exist yet, so a second user with the same address can never commit."""
+    return UserEmailItem(pk=organisation_pk(organisation_id), sk=email_claim_sk(email), user_id=user_id)
+
+
 def put_organisation(organisation_id: str, name: str) -> None:
     new_organisation_item(organisation_id, name, datetime.now(UTC)).save()
 
 
 def put_user(organisation_id: str, user_id: str, *, email: str, name: str, roles: set[str]) -> None:
-    new_user_item(organisation_id, user_id, email=email, name=name, roles=roles).save()
+    """A user written directly (the demo and the tests' directory), with the claim of their email."""
+    with transaction(PartnersItem) as write:
+        write.save(new_user_item(organisation_id, user_id, email=email, name=name, roles=roles))
+        write.save(email_claim_item(organisation_id, email, user_id))
 
 
 def get_organisation(organisation_id: str) -> OrganisationItem | None:
@@ -67,9 +80,9 @@ def get_organisation(organisation_id: str) -> OrganisationItem | None:
     return item if isinstance(item, OrganisationItem) else None
 
 
-def get_user(organisation_id: str, user_id: str) -> UserItem | None:
+def get_user(organisation_id: str, user_id: str, *, consistent: bool = False) -> UserItem | None:
     try:
-        item = UserItem.get(organisation_pk(organisation_id), user_sk(user_id))
+        item = UserItem.get(organisation_pk(organisation_id), user_sk(user_id), consistent_read=consistent)
     except UserItem.DoesNotExist:
         return None
     return item if isinstance(item, UserItem) else None
@@ -142,6 +155,8 @@ def delete_user(
     try:
         with transaction(PartnersItem) as write:
             write.delete(item, condition=UserItem.pk.exists())
+            # Free the address (users from before the claims existed have none: deleting is a no-op).
+            write.delete(UserEmailItem(pk=item.pk, sk=email_claim_sk(item.email)))
             _still_holds(write, still_holding)
             write.save(outbox_item(Outbox, envelope))
     except TransactWriteError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -180,16 +180,52 @@ def loaded(item: PartnershipItem) -> PartnershipItem:
 
 def save_with_event(
     item: PartnershipItem, activity: Activity, envelope: EventEnvelope, *, is_new: bool,
+    users_exist: Iterable[str] = (), more_events: Sequence[EventEnvelope] = (),
 ) -> None:
-    """Write the partnership, its activity entry and its event in one transaction (the outbox)."""
+    """Write the partnership, its activity entry and its event(s) in one transaction (the outbox).
+
+    ``users_exist``: users (of the partnership's organisation) that must still exist when it commits,
+    e.g. those being assigned: a user removed meanwhile fails the write instead of staying assigned
+    after the removal's unassignment has passed this partnership by.
+    """
     condition = PartnershipItem.pk.does_not_exist() if is_new else None
-    with concurrent_change_is_a_conflict("the partnership"), transaction(PartnershipItem) as write:
+    with concurrent_change_is_a_conflict("the partnership or its assigned users"), \
+            transaction(PartnershipItem) as write:
         # save() adds the version check: a concurrent writer makes the whole transaction fail.
         write.save(item, condition=condition)
         _write_index(write, item)
         write.save(activity_item(item.organisation_id, item.partnership_id, activity))
-        write.save(outbox_item(Outbox, envelope))
+        for event in (envelope, *more_events):
+            write.save(outbox_item(Outbox, event))
+        for user_id in sorted(set(users_exist)):
+            write.condition_check(
+                UserItem, org_key(item.organisation_id), f"USER#{user_id}#", condition=UserItem.pk.exists(),
+            )
     _remember_index(item, listed=True)
+
+
+# At most 4 items per partnership (itself, one index item, activity, event) within the 100 of a transaction.
+MAX_SAVED_AT_ONCE = 20
+
+
+def save_all_with_events(changes: Sequence[tuple[PartnershipItem, Activity, EventEnvelope]]) -> None:
+    """Write several partnerships, each with its activity entry and event, in one transaction.
+
+    For bulk changes that touch one index item per partnership (e.g. unassigning a user); any
+    partnership changed meanwhile fails the whole transaction (409), to be re-read and retried.
+    """
+    if len(changes) > MAX_SAVED_AT_ONCE:
+        raise ValueError(f"at most {MAX_SAVED_AT_ONCE} partnerships per transaction")
+    if not changes:
+        return
+    with concurrent_change_is_a_conflict("a partnership"), transaction(PartnershipItem) as write:
+        for item, activity, envelope in changes:
+            write.save(item)
+            _write_index(write, item)
+            write.save(activity_item(item.organisation_id, item.partnership_id, activity))
+            write.save(outbox_item(Outbox, envelope))
+    for item, _, _ in changes:
+        _remember_index(item, listed=True)
 
 
 def delete_with_event(item: PartnershipItem, envelope: EventEnvelope) -> int:
@@ -243,6 +279,30 @@ def list_page(
         if not last_key or len(page) >= limit or not others:
             break
     return page, last_key, index_read
+
+
+def assigned_page(
+    organisation_id: str, user_id: str, *, limit: int, start: dict[str, Any] | None,
+) -> tuple[list[PartnershipItem], Any]:
+    """A page of the live partnerships the user is assigned to: one consistent Query of their ASSIGNEE
+    list partition and one consistent BatchGetItem (an index item and its partnership commit together)."""
+    result = PartnershipIndexItem.query(
+        list_pk(organisation_id, "ASSIGNEE", user_id), limit=limit, last_evaluated_key=start,
+        consistent_read=True,
+    )
+    ids = [entry.partnership_id for entry in result if isinstance(entry, PartnershipIndexItem)]
+    return get_many(organisation_id, ids), result.last_evaluated_key
+
+
+def get_many(organisation_id: str, partnership_ids: Sequence[str]) -> list[PartnershipItem]:
+    """The partnerships that exist of ``partnership_ids`` (one consistent BatchGetItem), in that order."""
+    if not partnership_ids:
+        return []
+    found = {item.partnership_id: loaded(item) for item in PartnershipItem.batch_get(
+        [(partnership_pk(organisation_id, pid), PARTNERSHIP_SK) for pid in partnership_ids],
+        consistent_read=True,
+    ) if isinstance(item, PartnershipItem)}
+    return [found[pid] for pid in partnership_ids if pid in found]
 
 
 def _matches(item: PartnershipItem, filters: dict[str, str]) -> bool:

@@ -4,6 +4,7 @@
 |--------------|-----------------------------|-----------------|-------------------------|----------------|
 | Organisation | ORG#<org>#                  | PROFILE#        |                         |                |
 | User         | ORG#<org>#                  | USER#<user>#    | ORG#<org>#USER_EMAIL#<eh>#  | USER#<user>#  |
+| UserEmail    | ORG#<org>#                  | EMAIL#<eh>#     |                         |                |
 | Partnership  | ORG#<org>#PARTNERSHIP#<id># | PARTNERSHIP#    | ORG#<org>#PARTNERSHIPS# | <created>#<id> |
 | Activity     | ORG#<org>#PARTNERSHIP#<id># | ACTIVITY#<tid># |                         |                |
 | PartnerLink  | ORG#<partner>#AS_PARTNER#   | PARTNERSHIP#<id>#|                        |                |
@@ -29,7 +30,9 @@
 
 (``<created>``: the partnership's ``created_at`` in ISO 8601; ``<tid>``: a time-ordered id.)
 (``<fid>``: a custom field's time-ordered id; ``<key>``: its slug, claimed once per organisation.)
-(``<eh>``: SHA-256 of the lower-cased email: a user is found by email within their organisation.)
+(``<eh>``: SHA-256 of the lower-cased email: a user is found by email within their organisation.
+``UserEmail`` claims the address for one user of the organisation: written with the user on
+condition it is new, deleted with the user, so two acceptances for one address cannot both commit.)
 (¹ ``PARTNERSHIP#<id>#INVITATION#<inv>#`` for a partner invitation; ``<inv>``: a time-ordered id.)
 (² only while pending; ``<th>``: SHA-256 of the one-time token. The token starts with the inviting
 organisation's id, so the public accept route derives this tenant-first key from the token alone.)
@@ -82,6 +85,12 @@ class UserItem(PartnersItem, discriminator="User"):  # type: ignore[valid-type,m
     email = UnicodeAttribute()
     name = UnicodeAttribute()
     roles = UnicodeSetAttribute()
+
+
+class UserEmailItem(PartnersItem, discriminator="UserEmail"):  # type: ignore[valid-type,misc,call-arg]
+    """Claims an email address within an organisation for one user (see the key table above)."""
+
+    user_id = UnicodeAttribute()
 
 
 class LinkAttribute(MapAttribute[str, str]):

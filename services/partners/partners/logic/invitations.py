@@ -9,6 +9,11 @@ Roles on acceptance: a teammate gets the roles they were invited with. A partner
 founds the partner organisation (the partnership has none yet) becomes its ``partner_admin`` plus
 any partner roles the vendor chose; one who joins an existing partner organisation gets the roles
 the vendor chose, or ``sales`` when it chose none (the partner's own admin can change them later).
+
+One user per address and organisation: acceptance checks first (a friendly 409), and its transaction
+claims the address (``UserEmailItem``, on condition it is new), so two invitations to the same person
+accepted at once cannot both create a user; the later one gets the same 409. The login itself is
+the identity-sync consumer's (partners.logic.identity), reacting to ``InvitationAccepted``.
 """
 
 from __future__ import annotations
@@ -320,9 +325,10 @@ def _accept_teammate(invitation: InvitationItem, name: str, now: datetime) -> Me
     user_id = new_id()
     roles = set(invitation.roles or ())
     user = organisations_dal.new_user_item(org, user_id, email=invitation.email, name=name, roles=roles)
+    claim = organisations_dal.email_claim_item(org, invitation.email, user_id)
     _mark_accepted(invitation, user_id=user_id, organisation_id=org, now=now)
     event = _accepted_event(invitation, organisation_id=org, user_id=user_id, name=name, roles=roles, now=now)
-    dal.accept(invitation, puts=[user], envelopes=[event])
+    dal.accept(invitation, puts=[user, claim], envelopes=[event])
     return Membership(user_id=user_id, organisation_id=org, organisation_created=False, roles=sorted(roles))
 
 
@@ -357,6 +363,7 @@ def _accept_partner(invitation: InvitationItem, name: str, now: datetime) -> Mem
     user = organisations_dal.new_user_item(
         organisation_id, user_id, email=invitation.email, name=name, roles=roles,
     )
+    claim = organisations_dal.email_claim_item(organisation_id, invitation.email, user_id)
     activity = partnerships_dal.activity_item(vendor, partnership_id, partnerships_dal.Activity(
         kind="partner_joined", summary=f"{name} ({invitation.email}) joined the partner portal",
         actor_user_id=None, occurred_at=now,
@@ -378,7 +385,7 @@ def _accept_partner(invitation: InvitationItem, name: str, now: datetime) -> Mem
         occurred_at=now,
     )
     dal.accept(
-        invitation, puts=[user, activity, *puts], saves=saves, checks=checks,
+        invitation, puts=[user, claim, activity, *puts], saves=saves, checks=checks,
         envelopes=[accepted, joined],
     )
     return Membership(

@@ -116,7 +116,7 @@ def create_partnership(principal: Principal, request: PartnershipCreate) -> Part
         kind="partnership_created", summary=f"Partnership with {request.company_name} created",
         actor_user_id=principal.user_id, occurred_at=now, details={"stage": stage},
     )
-    dal.save_with_event(item, activity, event, is_new=True)
+    dal.save_with_event(item, activity, event, is_new=True, users_exist=assigned)
     return _view(item)
 
 
@@ -331,16 +331,30 @@ def _archived_partnership(
 
 
 def restore_partnership(principal: Principal, partnership_id: str) -> Partnership:
+    """Restoring leaves out assignees who were removed from the organisation while it was archived
+    (the removal's unassignment passes archived partnerships by: they are read-only)."""
     item = _archived_partnership(principal, partnership_id, VENDOR_WRITERS)
     now = datetime.now(UTC)
-    item.archived_at, item.updated_at = None, now
+    before = list(item.assigned_user_ids or [])
+    existing = dal.existing_user_ids(item.organisation_id, before) if before else set()
+    kept = [user for user in before if user in existing]
+    item.archived_at, item.updated_at, item.assigned_user_ids = None, now, kept
     event = _event(item, PartnershipRestored(partnership_id=partnership_id, company_name=item.company_name),
                    principal, now)
+    changes = [dal.Change(field="archived", before="true", after="false")]
+    unassigned = []
+    if kept != before:
+        changes.append(dal.Change(field="assigned_user_ids", before=", ".join(before) or None,
+                                  after=", ".join(kept) or None))
+        unassigned = [_event(item, PartnershipUserUnassigned(
+            partnership_id=partnership_id, company_name=item.company_name, user_id=user_id,
+            assigned_user_ids=kept,
+        ), principal, now) for user_id in before if user_id not in existing]
     activity = dal.Activity(
         kind="partnership_restored", summary="Partnership restored", actor_user_id=principal.user_id,
-        occurred_at=now, details={}, changes=(dal.Change(field="archived", before="true", after="false"),),
+        occurred_at=now, details={}, changes=tuple(changes),
     )
-    dal.save_with_event(item, activity, event, is_new=False)
+    dal.save_with_event(item, activity, event, is_new=False, users_exist=kept, more_events=unassigned)
     return _view(item)
 
 
@@ -384,20 +398,37 @@ def _save_assignees(
     principal: Principal, item: PartnershipItem, new: list[str], user_id: str, *, assigned: bool,
 ) -> Partnership:
     """Write the new assignee list with its activity entry and its (un)assigned event."""
-    now = datetime.now(UTC)
+    activity, event = change_assignees(item, new, user_id, assigned=assigned, actor=Actor.of(principal),
+                                       now=datetime.now(UTC))
+    # An assigned user must still exist when this commits (see partners.logic.identity).
+    dal.save_with_event(item, activity, event, is_new=False, users_exist=[user_id] if assigned else [])
+    return _view(item)
+
+
+def change_assignees(
+    item: PartnershipItem, new: list[str], user_id: str, *, assigned: bool, actor: Actor, now: datetime,
+    reason: str | None = None,
+) -> tuple[dal.Activity, EventEnvelope]:
+    """Set the new assignee list on ``item``; the activity entry and the (un)assigned event to write with it.
+
+    ``reason``: why, when it is not the actor's own choice (e.g. ``user_removed``).
+    """
     before = list(item.assigned_user_ids or [])
     item.assigned_user_ids, item.updated_at = new, now
     event_type = PartnershipUserAssigned if assigned else PartnershipUserUnassigned
-    event = _event(item, event_type(
+    event = EventEnvelope.new(event_type(
         partnership_id=item.partnership_id, company_name=item.company_name, user_id=user_id,
         assigned_user_ids=new,
-    ), principal, now)
+    ), tenant_id=item.organisation_id, actor=actor, occurred_at=now)
     verb = "assigned" if assigned else "unassigned"
+    details: dict[str, str | None] = {"user_id": user_id}
+    summary = f"{user_id} {verb}"
+    if reason:
+        details["reason"] = reason
+        summary += f" ({reason.replace('_', ' ')})"
     activity = dal.Activity(
-        kind=f"user_{verb}", summary=f"{user_id} {verb}", actor_user_id=principal.user_id, occurred_at=now,
-        details={"user_id": user_id},
+        kind=f"user_{verb}", summary=summary, actor_user_id=actor.user_id, occurred_at=now, details=details,
         changes=(dal.Change(field="assigned_user_ids", before=", ".join(before) or None,
                             after=", ".join(new) or None),),
     )
-    dal.save_with_event(item, activity, event, is_new=False)
-    return _view(item)
+    return activity, event
