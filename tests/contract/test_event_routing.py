@@ -104,6 +104,29 @@ def test_a_rule_is_on_the_bus_and_targets_queues_that_accept_it(cfn: Template, r
         assert allowed, f"{target} has no queue policy letting {rule.name} send to it"
 
 
+def test_every_rule_target_dead_letters_to_a_queue_that_lets_the_rule_send(cfn: Template) -> None:
+    """A rule target's DeadLetterConfig is useless if the DLQ's policy does not name the rule."""
+    policies = cfn.resources_of("AWS::SQS::QueuePolicy")
+    for name, rule in cfn.resources_of("AWS::Events::Rule").items():
+        for target in rule["Properties"]["Targets"]:
+            dlq = target.get("DeadLetterConfig", {}).get("Arn")
+            if dlq is None:
+                continue
+            queue = dlq["Fn::GetAtt"][0]
+            sources = [
+                arn
+                for policy in policies.values()
+                if {"Ref": queue} in policy["Properties"]["Queues"]
+                for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+                for arn in _as_list(statement["Condition"]["ArnEquals"]["aws:SourceArn"])
+            ]
+            assert {"Fn::GetAtt": [name, "Arn"]} in sources, f"{queue}'s policy does not let {name} send"
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 # ---------------------------------------------------------------- rules against the catalogue
 
 
