@@ -81,6 +81,11 @@ class Stack:
     user_pools: dict[str, str] = field(default_factory=dict)  # logical id → user pool id, once created
 
     # ------------------------------------------------------------------ resolving template values
+    @property
+    def _parameters(self) -> dict[str, Any]:
+        parameters: dict[str, Any] = self.template.raw.get("Parameters", {})
+        return parameters
+
     def resolve(self, value: Any) -> Any:
         """A CloudFormation value of a function's environment, as this stack gives it."""
         if isinstance(value, str | int | float | bool):
@@ -94,11 +99,19 @@ class Stack:
                 return self.user_pool(name)
             if name == "Stage":
                 return STAGE
+            if name in self._parameters:
+                return str(self._parameters[name]["Default"])
             raise KeyError(f"the test stack cannot resolve !Ref {name}")
         if isinstance(value, dict) and "Fn::Sub" in value:
             secret = _SECRET_REFERENCE.fullmatch(str(value["Fn::Sub"]))
             if secret:
                 return CURSOR_SECRET if secret[1] == "CursorSecret" else stack_secret(secret[1])
+            text = str(value["Fn::Sub"])
+            names = re.findall(r"\$\{([A-Za-z0-9]+)\}", text)
+            if names and all(name in self._parameters for name in names):
+                for name in names:
+                    text = text.replace(f"${{{name}}}", str(self._parameters[name]["Default"]))
+                return text
         raise KeyError(f"the test stack cannot resolve {value!r}")
 
     def environment(self, function: Function) -> dict[str, str]:
