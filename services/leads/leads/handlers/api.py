@@ -1,11 +1,13 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import leads
+from leads.handlers import accounts, contacts, leads
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
 app.include_router(leads.router)
 # routers: accounts, contacts, imports, exports, overlaps
+app.include_router(accounts.router)
+app.include_router(contacts.router)
 
 # routers: routing
 
