@@ -39,6 +39,10 @@ class Conflict(DomainError):
     status, title, slug = 409, "Conflict", "conflict"
 
 
+class PayloadTooLarge(DomainError):
+    status, title, slug = 413, "Payload too large", "payload-too-large"
+
+
 class UnsupportedMediaType(DomainError):
     status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
 
