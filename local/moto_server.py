@@ -64,6 +64,7 @@ def start(template: Template, names: LocalNames) -> Cloud:
         _create_tables(cloud, template)
         _create_queues(cloud, template)
         _create_buses_and_rules(cloud, template)
+        _create_buckets(cloud, template)
     except BaseException:
         server.stop()
         raise
@@ -95,6 +96,14 @@ def _create_tables(cloud: Cloud, template: Template) -> None:
             specification = {"AttributeName": ttl["AttributeName"], "Enabled": True}
             dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=specification)
         log.debug("table %s created", name)
+
+
+def _create_buckets(cloud: Cloud, template: Template) -> None:
+    s3 = cloud.client("s3")
+    for name in template.buckets:
+        s3.create_bucket(Bucket=cloud.names.bucket_name(name),
+                         CreateBucketConfiguration={"LocationConstraint": REGION})
+        log.debug("bucket %s created", name)
 
 
 def _redrive_target(props: dict[str, Any]) -> str | None:

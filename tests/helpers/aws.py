@@ -1,7 +1,8 @@
 """The moto world of a test, built from template.yaml (via local/template.py) so it cannot drift.
 
-Tables, queues (with their redrive policies), the bus and its rules with their SQS targets are
-created exactly as the template declares them; resource names are the logical ids.
+Tables, queues (with their redrive policies), the bus and its rules with their SQS targets, and S3
+buckets are created exactly as the template declares them; resource names are the logical ids
+(lower-cased for buckets).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Stack:
     queue_arns: dict[str, str] = field(default_factory=dict)
     buses: dict[str, str] = field(default_factory=dict)  # logical id → bus name
     rules: dict[str, str] = field(default_factory=dict)  # logical id → rule name
+    buckets: dict[str, str] = field(default_factory=dict)  # logical id → bucket name
 
     # ------------------------------------------------------------------ resolving template values
     def resolve(self, value: Any) -> Any:
@@ -77,7 +79,7 @@ class Stack:
             return str(value)
         if isinstance(value, dict) and "Ref" in value:
             name = value["Ref"]
-            for mapping in (self.tables, self.buses, self.queue_urls):
+            for mapping in (self.tables, self.buses, self.queue_urls, self.buckets):
                 if name in mapping:
                     return mapping[name]
             if name == "Stage":
@@ -202,10 +204,19 @@ def _create_bus_and_rules(stack: Stack) -> None:
         stack.rules[rule.name] = rule.name
 
 
+def _create_buckets(stack: Stack) -> None:
+    s3 = client("s3")
+    for name in stack.template.buckets:
+        bucket = name.lower()  # S3 names have no upper case (the local stack names them the same way)
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        stack.buckets[name] = bucket
+
+
 def create_stack() -> Stack:
     """Create everything the template declares in the active moto mock."""
     stack = Stack(template=template())
     _create_tables(stack)
     _create_queues(stack)
     _create_bus_and_rules(stack)
+    _create_buckets(stack)
     return stack

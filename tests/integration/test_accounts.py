@@ -97,7 +97,7 @@ def test_an_account_is_created_with_every_field_normalised(leads: ApiClient, aws
     assert event["tenant_id"] == "acme"
     assert event["data"] == {
         "account_id": account["id"], "name": "Contoso Retail", "domain": "contoso.example", "country": "NL",
-        "industry": "retail_ecommerce", "lifecycle_stage": "marketing_qualified", "import_id": None,
+        "industry": "retail_ecommerce", "lifecycle_stage": "marketing_qualified",
     }
 
 

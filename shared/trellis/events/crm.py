@@ -6,15 +6,16 @@ Contact events carry ids only: a contact's name and email are personal data and 
 
 An account import publishes AccountImportStarted when it runs as a job, AccountImportProgressed
 when one worker invocation hands the rest of the file to the next (the import worker consumes both),
-and AccountImportCompleted once every row is accounted for. Each account it creates or changes also
-publishes its own AccountCreated / AccountUpdated (with ``import_id``), like a change through the API.
+and AccountImportCompleted once every row is accounted for. The accounts it creates or changes are
+published per chunk of rows, up to 100 in one AccountsImported (each with what AccountCreated or
+AccountUpdated would carry): a 50,000-row file is 500 events, not 50,000.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from trellis.events.envelope import EventData
 
@@ -36,8 +37,6 @@ class AccountCreated(EventData):
     country: str | None = None
     industry: str | None = None
     lifecycle_stage: LifecycleStage | None = None
-    # Set when the account came from a CSV import (its id), None through the API.
-    import_id: str | None = None
 
 
 class AccountUpdated(EventData):
@@ -55,7 +54,6 @@ class AccountUpdated(EventData):
     industry: str | None = None
     lifecycle_stage: LifecycleStage | None = None
     changed: list[str] = Field(default_factory=list)
-    import_id: str | None = None
 
 
 class AccountDeleted(EventData):
@@ -95,6 +93,33 @@ class ContactDeleted(EventData):
     account_id: str
     # The contact was the account's primary contact (the account now has none).
     was_primary: bool = False
+
+
+class ImportedAccount(BaseModel):
+    """One account an import created or changed (``changed``: the fields the row set that differed)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    account_id: str
+    outcome: Literal["created", "updated"]
+    name: str
+    domain: str
+    country: str | None = None
+    industry: str | None = None
+    lifecycle_stage: LifecycleStage | None = None
+    changed: list[str] = Field(default_factory=list)
+
+
+class AccountsImported(EventData):
+    """A chunk of an import's rows was committed: the accounts it created or changed (at most 100)."""
+
+    event_type: ClassVar[str] = "AccountsImported"
+    source: ClassVar[str] = SOURCE
+
+    import_id: str
+    first_row: int
+    last_row: int
+    accounts: list[ImportedAccount]
 
 
 class AccountImportStarted(EventData):
@@ -169,6 +194,14 @@ EXAMPLES: tuple[EventData, ...] = (
     ContactCreated(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID),
     ContactUpdated(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID, changed=["title"]),
     ContactDeleted(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID, was_primary=True),
+    AccountsImported(
+        import_id=_IMPORT_ID, first_row=2, last_row=101, accounts=[
+            ImportedAccount(account_id=_ACCOUNT_ID, outcome="created", name="Contoso Retail",
+                            domain="contoso.example", country="NL", lifecycle_stage="lead"),
+            ImportedAccount(account_id=_CONTACT_ID, outcome="updated", name="Fabrikam",
+                            domain="fabrikam.example", changed=["employee_count"]),
+        ],
+    ),
     AccountImportStarted(import_id=_IMPORT_ID, rows_total=12000),
     AccountImportProgressed(import_id=_IMPORT_ID, rows_done=7400, rows_total=12000),
     AccountImportCompleted(

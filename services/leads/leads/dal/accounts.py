@@ -128,10 +128,13 @@ class Changes:
     old_guard: AccountDomainGuardItem | None = None
 
 
-def changes(item: AccountItem, *, deleted: bool = False) -> Changes:
-    """What a write of ``item`` (as it is now) changes in its list entries, guard and domain row."""
+def changes(item: AccountItem, *, deleted: bool = False, fresh: bool = False) -> Changes:
+    """What a write of ``item`` (as it is now) changes in its list entries, guard and domain row.
+
+    ``fresh``: as if nothing were stored around it yet (all of it is written again).
+    """
     org, account_id = item.organisation_id, item.account_id
-    before = stored_state(item)
+    before = None if fresh else stored_state(item)
     old_values: frozenset[tuple[str, str]]
     old_values, old_created, old_name, old_domain = (
         (before.values, before.created_key, before.name_key, before.domain) if before

@@ -224,11 +224,8 @@ def resolve_columns(
             why = " (rows are matched to accounts by the website's domain)" if field == "website" else ""
             problems.append(_problem(f"the file has no {field} column{why}"))
     if problems:
-        columns_named = [p["column"] for p in problems if "column" in p]
-        detail = "the file's header cannot be used"
-        if columns_named:
-            detail += ": " + ", ".join(columns_named)
-        raise ValidationFailed(detail, errors=problems)
+        messages = "; ".join(problem["message"] for problem in problems)
+        raise ValidationFailed(f"the file's header cannot be used: {messages}", errors=problems)
     return columns
 
 

@@ -81,7 +81,8 @@ def _comparable(field: str, value: Any) -> Any:
     if field == "revenue":
         return (Decimal(value.amount), value.currency) if value is not None else None
     if field == "addresses":
-        return tuple(tuple(sorted(address.as_dict().items())) for address in value or [])
+        return tuple(tuple(sorted((k, v) for k, v in address.as_dict().items() if v is not None))
+                     for address in value or [])
     if field == "employee_count" and value is not None:
         return int(value)
     return value
@@ -103,21 +104,19 @@ def apply(item: AccountItem, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def created_event(item: AccountItem, *, import_id: str | None = None) -> AccountCreated:
+def created_event(item: AccountItem) -> AccountCreated:
     return AccountCreated(
         account_id=item.account_id, name=item.name, domain=item.domain, country=item.country,
-        industry=item.industry, lifecycle_stage=item.lifecycle_stage, import_id=import_id,  # type: ignore[arg-type]
+        industry=item.industry, lifecycle_stage=item.lifecycle_stage,  # type: ignore[arg-type]
     )
 
 
-def updated_event(
-    item: AccountItem, changed: list[str], *, previous_domain: str | None, import_id: str | None = None,
-) -> AccountUpdated:
+def updated_event(item: AccountItem, changed: list[str], *, previous_domain: str | None) -> AccountUpdated:
     return AccountUpdated(
         account_id=item.account_id, name=item.name, domain=item.domain,
         previous_domain=previous_domain if previous_domain != item.domain else None,
         country=item.country, industry=item.industry, lifecycle_stage=item.lifecycle_stage,  # type: ignore[arg-type]
-        changed=changed, import_id=import_id,
+        changed=changed,
     )
 
 
