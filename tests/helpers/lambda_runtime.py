@@ -197,10 +197,13 @@ class FunctionRunner:
         handler: Callable[[dict[str, Any], Any], Any] = getattr(module, self.function.attribute)
         return handler
 
-    def invoke(self, event: dict[str, Any]) -> Any:
-        """Call the handler as Lambda would; fail if it used DynamoDB beyond its template policy."""
+    def invoke(self, event: dict[str, Any], context: Any = None) -> Any:
+        """Call the handler as Lambda would; fail if it used DynamoDB beyond its template policy.
+
+        ``context``: a Lambda context of the test's own (e.g. one whose remaining time runs out).
+        """
         handler = self.handler()
-        context = FakeLambdaContext(
+        context = context or FakeLambdaContext(
             function_name=self.function.name,
             timeout_millis=self.function.timeout * 1000,
         )
