@@ -274,6 +274,7 @@ class ApiClient:
         claims: Mapping[str, Any] | None = None,
         before: Mapping[str, Callable[[], Any]] | None = None,
         fail_next: Mapping[str, dict[str, Any]] | None = None,
+        context: Any = None,
     ) -> ApiResponse:
         """Call the route; ``before`` runs hooks before DynamoDB operations, ``fail_next`` fails them.
 
@@ -303,7 +304,7 @@ class ApiClient:
         with recording() as recorder:
             recorder.before.update(before or {})
             recorder.fail_next.update(fail_next or {})
-            result = self.runner.invoke(event)
+            result = self.runner.invoke(event, context=context)
         headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
         return ApiResponse(
             status=int(result["statusCode"]), headers=headers, text=result.get("body") or "", calls=recorder

@@ -217,6 +217,33 @@ def test_a_chunk_cut_short_is_done_again_and_counted_once(
     assert sum(len(event["data"]["accounts"]) for event in imported) == 1_188
 
 
+def test_a_small_file_that_takes_too_long_for_the_request_is_handed_to_the_worker(
+    leads: ApiClient, aws: Stack, worker: FunctionRunner,
+) -> None:
+    text = a_file(1_000, bad_every=250)
+
+    response = leads.post("/accounts/imports", body=text, headers={"content-type": "text/csv"},
+                          context=RunningOut(looks_left=4))
+
+    # the rows done so far are counted; the file is stored and the job handed over (one transaction)
+    assert response.status == 202, response.text
+    job = response.json()
+    assert (job["status"], job["results"]) == ("running", None)
+    assert 0 < job["rows_done"] < 1_000
+    assert response.calls.operations[-1] == "TransactWriteItems"
+    stored = client("s3").get_object(Bucket=aws.buckets["LeadsAccountFilesBucket"],
+                                      Key=f"imports/acme/{job['id']}.csv")
+    assert stored["Body"].read().decode() == text
+    [progressed] = events_of(aws, "AccountImportProgressed")
+    assert progressed["data"]["rows_done"] == job["rows_done"]
+
+    assert deliver(aws, worker, progressed) == []
+
+    done = leads.get(f"/accounts/imports/{job['id']}").json()
+    assert (done["status"], done["rows_done"], done["created"], done["rejected"]) == (
+        "completed", 1_000, 996, 4)
+
+
 def test_a_queued_job_whose_file_is_gone_fails_with_a_reason(
     leads: ApiClient, aws: Stack, worker: FunctionRunner,
 ) -> None:
