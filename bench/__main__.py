@@ -8,7 +8,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import imports, partners
+from bench import crm_import, imports, partners
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -72,6 +72,10 @@ def main() -> None:
     print(partner_table)
     section += "\n## Partners service: DynamoDB work per request at two program sizes\n\n" + partner_table
     section += "\n\n" + PARTNER_NOTES
+    crm_table = crm_import.table(crm_import.measure())
+    print(crm_table)
+    section += "\n## Leads service: CSV import of accounts beside a raw BatchWriteItem\n\n" + crm_table
+    section += "\n\n" + crm_import.NOTES
     RESULTS.write_text(header + section)
     print(f"\nwritten to {RESULTS}")
 

@@ -234,11 +234,11 @@ def test_the_reason_names_the_files_own_column() -> None:
     assert str(row_values(csv_file.columns, csv_file.records[0])).startswith("Land: ")
 
 
-def test_rows_that_repeat_a_domain_point_at_the_first() -> None:
-    csv_file = CsvFile(columns=[("name", "name"), ("website", "website")],
-                       records=[["A", "a.example"], ["B", "www.A.example"], ["C", "bad site"],
-                                ["D", "d.example"]])
-    assert first_rows_by_domain(csv_file) == {"a.example": 2, "d.example": 5}
+def test_rows_that_repeat_a_domain_point_at_the_first_valid_one() -> None:
+    csv_file = CsvFile(columns=[("name", "name"), ("website", "website"), ("country", "country")],
+                       records=[["A", "a.example", ""], ["B", "www.A.example", ""], ["C", "bad site", ""],
+                                ["D", "d.example", "Holland"], ["E", "d.example", "NL"]])
+    assert first_rows_by_domain(csv_file) == {"a.example": 2, "d.example": 6}
 
 
 # ---------------------------------------------------------------- writing

@@ -348,24 +348,17 @@ def row_values(columns: Sequence[tuple[str, str | None]], cells: Sequence[str]) 
     return RowValues(values=values, domain=normalise_domain(website), name=account.name, website=website)
 
 
-def domain_of(columns: Sequence[tuple[str, str | None]], cells: Sequence[str]) -> str | None:
-    """The row's domain, if its website cell holds one (cheap: for finding rows that repeat a domain)."""
-    for (_, field), cell in zip(columns, cells, strict=False):
-        if field == "website":
-            try:
-                return normalise_domain(unescape(cell)) if unescape(cell) else None
-            except ValueError:
-                return None
-    return None
-
-
 def first_rows_by_domain(csv_file: CsvFile) -> dict[str, int]:
-    """Each domain → the first row that has it: a later row with the same domain is rejected."""
+    """Each domain → the first valid row that has it: a later row with the same domain is rejected.
+
+    Over the whole file (a chunk needs to know the rows before it): a rejected row never keeps a later,
+    valid one with the same domain out.
+    """
     first: dict[str, int] = {}
     for index, record in enumerate(csv_file.records):
-        domain = domain_of(csv_file.columns, record)
-        if domain is not None:
-            first.setdefault(domain, index + 2)
+        row = row_values(csv_file.columns, record)
+        if isinstance(row, RowValues):
+            first.setdefault(row.domain, index + 2)
     return first
 
 

@@ -328,7 +328,8 @@ class _Chunk:
             return
         account = existing.get(owner)
         if account is None:
-            self._reject(row, "another import is creating the account with this domain; import the row again")
+            self._reject(row, "the account with this domain is being created or deleted right now; "
+                              "import the row again")
             return
         if account.imported_by == self.marker(row):
             self._done(row, "updated", account, list(value.values))  # changed by an earlier try of the chunk
