@@ -196,9 +196,9 @@ def table(runs: list[Run]) -> str:
 NOTES = """\
 ### Reading the import table
 
-- A new account is 4 items besides its list entries (the account, its domain guard, the cross-tenant
-  domain row, the ALL list entry) plus one per stage or country it has; the chunk's event is one item
-  per 100 rows. So the import writes ~4.1× the items of the raw load, and its rows per second follow.
+- A new account is 4 items (the account, its domain guard, the cross-tenant domain row, its ALL list
+  entry) plus a list entry per stage or country it has; the chunk's event is one item per 100 rows.
+  So the import writes ~4.1× the items of the raw load, and its rows per second follow.
 - Per chunk of 100 rows the import reads the guards of the chunk's domains and the accounts they name
   (two BatchGetItem), then counts the chunk with one conditional UpdateItem: the price of exactly-once
   counting and of resuming after a timeout.
