@@ -19,6 +19,10 @@ the next run does the chunk again and recognises its own work: accounts it creat
 from the import and the row, accounts it changed carry the import and row (``imported_by``), events
 have ids made from the import and the chunk. BatchWriteItem rather than a transaction per chunk: an
 import is bulk work (half the write cost, and moto copies the whole table for every transaction).
+The price: a new account's domain guard is written without a condition, so an account created through
+the API for the same domain in the instant between the chunk's read and its write would end up beside
+the imported one (a duplicate to delete by hand; in AWS, a TransactWriteItems of the chunk's new
+guards, conditional on their absence, would close that gap).
 
 A worker hands the rest of the file to a fresh invocation (AccountImportProgressed) when less than
 ``WORKER_MARGIN_MS`` of its time is left; the request does the same for a small file that takes too long.
