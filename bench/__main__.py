@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import imports, leads, partners, routing
+from bench import crm_import, imports, leads, partners, routing
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -73,6 +73,10 @@ def _leads() -> str:
     return leads.table(leads.measure())
 
 
+def _crm_import() -> str:
+    return crm_import.table(crm_import.measure()) + "\n\n" + crm_import.NOTES
+
+
 def _routing() -> str:
     return routing.table(*routing.measure()) + "\n\n" + routing.NOTES
 
@@ -83,6 +87,7 @@ PARTS: dict[str, tuple[str, Callable[[], str]]] = {
     "partners": ("## Partners service: DynamoDB work per request at two program sizes", _partners),
     "leads": ("## Leads service: DynamoDB work per request at two program sizes", _leads),
     "routing": ("## Leads routing: a lead among thousands of partnerships", _routing),
+    "crm_import": ("## Leads service: CSV import of accounts beside a raw BatchWriteItem", _crm_import),
 }
 
 

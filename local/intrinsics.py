@@ -74,6 +74,10 @@ class LocalNames:
     def bus_name(self, name: str) -> str:
         return str(self.resource(name).get("Properties", {}).get("Name", name))
 
+    def bucket_name(self, name: str) -> str:
+        # CloudFormation generates a name; locally the logical id, lower-cased (S3 allows no capitals).
+        return name.lower()
+
     def queue_url(self, name: str) -> str:
         return f"{self.endpoint}/{ACCOUNT}/{name}"
 
@@ -94,6 +98,8 @@ class LocalNames:
             return self.queue_url(name)
         if kind == "AWS::Events::EventBus":
             return self.bus_name(name)
+        if kind == "AWS::S3::Bucket":
+            return self.bucket_name(name)
         if kind == "AWS::SecretsManager::Secret":
             # CloudFormation gives the ARN; the name works in dynamic references too and has no colons.
             return name
@@ -113,6 +119,8 @@ class LocalNames:
             return name
         if kind == "AWS::SQS::Queue" and attribute == "QueueUrl":
             return self.queue_url(name)
+        if kind == "AWS::S3::Bucket" and attribute == "Arn":
+            return f"arn:aws:s3:::{self.bucket_name(name)}"
         if kind == "AWS::DynamoDB::Table" and attribute == "StreamArn":
             raise UnresolvableValue(f"{name}.StreamArn is only known once moto created the table")
         if kind == "AWS::Events::EventBus" and attribute == "Arn":

@@ -69,6 +69,7 @@ def start(template: Template, names: LocalNames) -> Cloud:
         _create_queues(cloud, template)
         _create_buses_and_rules(cloud, template)
         _create_user_pools(cloud, template)
+        _create_buckets(cloud, template)
     except BaseException:
         server.stop()
         raise
@@ -109,6 +110,14 @@ def _create_user_pools(cloud: Cloud, template: Template) -> None:
         request = user_pool_request(resource.get("Properties", {}), cloud.names.resolve)
         cloud.names.user_pools[name] = cognito.create_user_pool(**request)["UserPool"]["Id"]
         log.debug("user pool %s created", name)
+
+
+def _create_buckets(cloud: Cloud, template: Template) -> None:
+    s3 = cloud.client("s3")
+    for name in template.buckets:
+        s3.create_bucket(Bucket=cloud.names.bucket_name(name),
+                         CreateBucketConfiguration={"LocationConstraint": REGION})
+        log.debug("bucket %s created", name)
 
 
 def _redrive_target(props: dict[str, Any]) -> str | None:

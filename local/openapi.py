@@ -141,6 +141,11 @@ def _describe_gateway(doc: dict[str, Any], tpl: Template, scheme: str) -> list[s
             del doc["paths"][path][method]
             continue
         responses = operation.setdefault("responses", {})
+        # A route that reads its body itself (a file upload) describes it as an extension: Powertools
+        # documents only the bodies it validates.
+        raw_body = operation.pop("x-request-body", None)
+        if raw_body is not None:
+            operation["requestBody"] = raw_body
         if route.authorizer == "NONE":
             operation["security"] = []
         else:

@@ -125,6 +125,7 @@ class Template:
     stream_mappings: list[StreamMapping]
     queue_mappings: list[QueueMapping]
     schedules: list[Schedule]
+    buckets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def resources_of(self, kind: str) -> dict[str, dict[str, Any]]:
         return {name: res for name, res in self.raw["Resources"].items() if res["Type"] == kind}
@@ -209,7 +210,7 @@ def load(path: Path = TEMPLATE) -> Template:
     return Template(
         raw=raw, functions=functions, tables=of("AWS::DynamoDB::Table"), queues=of("AWS::SQS::Queue"),
         buses=of("AWS::Events::EventBus"), rules=rules, routes=routes, stream_mappings=streams,
-        queue_mappings=queue_maps, schedules=schedules,
+        queue_mappings=queue_maps, schedules=schedules, buckets=of("AWS::S3::Bucket"),
     )
 
 

@@ -100,8 +100,10 @@ def make_resolver() -> APIGatewayHttpResolver:
     return app
 
 
-def _unsupported_body(event: dict[str, Any]) -> dict[str, Any] | None:
-    """415 for a body that is not JSON.
+def _unsupported_body(
+    event: dict[str, Any], raw_bodies: Mapping[str, frozenset[str]],
+) -> dict[str, Any] | None:
+    """415 for a body that is not JSON (or, on a route that takes a file, not of the file's types).
 
     Checked before the resolver: Powertools' validation runs ahead of every middleware and would
     parse a form-encoded body (curl -d's default) as a form, naming the whole text as a field.
@@ -110,9 +112,10 @@ def _unsupported_body(event: dict[str, Any]) -> dict[str, Any] | None:
         return None
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     content_type = str(headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type == "application/json":
+    accepted = raw_bodies.get(str(event.get("routeKey")), frozenset({"application/json"}))
+    if content_type in accepted:
         return None
-    error = UnsupportedMediaType("send the body as JSON (content-type: application/json)",
+    error = UnsupportedMediaType(f"send the body as {' or '.join(sorted(accepted))} (content-type)",
                                  field="content-type")
     body = problem(error.status, error.title, error.detail, slug=error.slug,
                    instance=event.get("rawPath"), errors=error.errors)
@@ -141,12 +144,19 @@ def created(body: Any) -> Response[Any]:
     return Response(status_code=HTTPStatus.CREATED, content_type="application/json", body=body)
 
 
-def lambda_handler(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """The Lambda entry point of a service API: logging context, tracing and metrics around the resolver."""
+def lambda_handler(
+    app: APIGatewayHttpResolver, *, raw_bodies: Mapping[str, frozenset[str]] | None = None,
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point of a service API: logging context, tracing and metrics around the resolver.
+
+    ``raw_bodies``: route key (``"POST /accounts/imports"``) → the content types the route reads itself
+    (a file upload); every other route takes JSON.
+    """
+    accepted = dict(raw_bodies or {})
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return _unsupported_body(event) or app.resolve(event, context)
+        return _unsupported_body(event, accepted) or app.resolve(event, context)
 
     return handler

@@ -39,16 +39,16 @@ class Conflict(DomainError):
     status, title, slug = 409, "Conflict", "conflict"
 
 
+class PayloadTooLarge(DomainError):
+    status, title, slug = 413, "Payload too large", "payload-too-large"
+
+
 class UnsupportedMediaType(DomainError):
     status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
 
 
 class ValidationFailed(DomainError):
     status, title, slug = 422, "Validation failed", "validation-failed"
-
-
-class PayloadTooLarge(DomainError):
-    status, title, slug = 413, "Payload too large", "payload-too-large"
 
 
 class TooManyRequests(DomainError):

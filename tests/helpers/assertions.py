@@ -28,10 +28,10 @@ def assert_problem(response: ApiResponse, status: int, *fields: str) -> dict[str
 
 def entities(stack: Stack, table: str) -> Counter[str]:
     """How many items of each entity the table holds (read on moto's side)."""
-    return Counter(str(item.get("entity")) for item in stack.items(table))
+    return stack.entity_counts(table)
 
 
 def outbox_events(stack: Stack, table: str) -> list[dict[str, Any]]:
     """The envelopes of the table's outbox items, oldest first."""
-    events = [json.loads(item["detail"]) for item in stack.items(table) if item.get("entity") == "Outbox"]
+    events = [json.loads(item["detail"]) for item in stack.items(table, entity="Outbox")]
     return sorted(events, key=lambda event: event["occurred_at"])

@@ -1,14 +1,16 @@
 """The moto world of a test, built from template.yaml (via local/template.py) so it cannot drift.
 
-Tables, queues (with their redrive policies), the bus and its rules with their SQS targets are
-created exactly as the template declares them; resource names are the logical ids. User pools are
-created as the template declares them too, at first use (see ``Stack.user_pool``).
+Tables, queues (with their redrive policies), the bus and its rules with their SQS targets, and S3
+buckets are created exactly as the template declares them; resource names are the logical ids
+(lower-cased for buckets). User pools are created as the template declares them too, at first use
+(see ``Stack.user_pool``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -79,6 +81,7 @@ class Stack:
     buses: dict[str, str] = field(default_factory=dict)  # logical id → bus name
     rules: dict[str, str] = field(default_factory=dict)  # logical id → rule name
     user_pools: dict[str, str] = field(default_factory=dict)  # logical id → user pool id, once created
+    buckets: dict[str, str] = field(default_factory=dict)  # logical id → bucket name
 
     # ------------------------------------------------------------------ resolving template values
     @property
@@ -92,7 +95,7 @@ class Stack:
             return str(value)
         if isinstance(value, dict) and "Ref" in value:
             name = value["Ref"]
-            for mapping in (self.tables, self.buses, self.queue_urls):
+            for mapping in (self.tables, self.buses, self.queue_urls, self.buckets):
                 if name in mapping:
                     return mapping[name]
             if name in self.template.resources_of("AWS::Cognito::UserPool"):
@@ -118,16 +121,26 @@ class Stack:
         return {name: self.resolve(value) for name, value in function.environment.items()}
 
     # ------------------------------------------------------------------ looking inside moto
-    def items(self, table: str) -> list[dict[str, Any]]:
-        """Every item of a table, read on moto's side (never through botocore, so never counted)."""
+    def _moto_items(self, table: str) -> Any:
         from moto.dynamodb.models import dynamodb_backends
 
         backend = dynamodb_backends[ACCOUNT][REGION]
-        moto_table = backend.get_table(self.tables[table])
-        return [plain(item.to_json()["Attributes"]) for item in moto_table.all_items()]
+        return backend.get_table(self.tables[table]).all_items()
+
+    def items(self, table: str, *, entity: str | None = None) -> list[dict[str, Any]]:
+        """Every item of a table (or of one entity), read on moto's side (never through botocore, so never
+        counted); converting only the entity's items keeps this quick on large tables."""
+        return [
+            plain(item.to_json()["Attributes"]) for item in self._moto_items(table)
+            if entity is None or _entity_of(item) == entity
+        ]
+
+    def entity_counts(self, table: str) -> Counter[str]:
+        """How many items of each entity the table holds, without converting them."""
+        return Counter(str(_entity_of(item)) for item in self._moto_items(table))
 
     def count(self, table: str) -> int:
-        return len(self.items(table))
+        return sum(1 for _ in self._moto_items(table))
 
     def user_pool(self, name: str = "UserPool") -> str:
         """The id of a template user pool, created at first use: moto builds a signing key for each
@@ -166,6 +179,11 @@ class Stack:
             MessageAttributeNames=["All"],
         )
         return list(response.get("Messages", []))
+
+
+def _entity_of(item: Any) -> Any:
+    attribute = item.attrs.get("entity")
+    return attribute.value if attribute is not None else None
 
 
 def _as_lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
@@ -245,10 +263,19 @@ def _create_bus_and_rules(stack: Stack) -> None:
         stack.rules[rule.name] = rule.name
 
 
+def _create_buckets(stack: Stack) -> None:
+    s3 = client("s3")
+    for name in stack.template.buckets:
+        bucket = name.lower()  # S3 names have no upper case (the local stack names them the same way)
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        stack.buckets[name] = bucket
+
+
 def create_stack() -> Stack:
     """Create everything the template declares in the active moto mock."""
     stack = Stack(template=template())
     _create_tables(stack)
     _create_queues(stack)
     _create_bus_and_rules(stack)
+    _create_buckets(stack)
     return stack

@@ -39,8 +39,9 @@ class Recorder:
     calls: list[Call] = field(default_factory=list)
     paused: bool = False
     forbidden: set[str] = field(default_factory=set)  # operations that fail the test at once
-    # Run once, just before the next call of an operation (to interleave a concurrent request).
-    before: dict[str, Callable[[], None]] = field(default_factory=dict)
+    # Run once, just before the next call of an operation (to interleave a concurrent request); a hook
+    # that returns another hook has that one run before the call after.
+    before: dict[str, Callable[[], Any]] = field(default_factory=dict)
     # Answer the next call of an operation with this error instead of calling DynamoDB (once).
     fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Calls to OTHER_SERVICES as IAM actions, e.g. "cognito-idp:AdminCreateUser".
@@ -150,7 +151,9 @@ def _before_call(
     for recorder in recorders:
         hook = recorder.before.pop(model.name, None)
         if hook is not None:
-            hook()
+            following = hook()
+            if callable(following):  # a hook may name the one for the next call of the operation
+                recorder.before[model.name] = following
     for recorder in recorders:
         error = recorder.fail_next.pop(model.name, None)
         if error is not None:

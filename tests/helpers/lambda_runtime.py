@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import os
@@ -86,6 +87,7 @@ def api_event(
     query: Mapping[str, str] | None = None,
     body: str | None = None,
     headers: Mapping[str, str] | None = None,
+    base64_encoded: bool = False,
 ) -> dict[str, Any]:
     """An API Gateway HTTP API v2 event, as the JWT authorizer hands it to the function."""
     now = datetime.now(UTC)
@@ -118,7 +120,7 @@ def api_event(
             "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "timeEpoch": int(now.timestamp() * 1000),
         },
-        "isBase64Encoded": False,
+        "isBase64Encoded": base64_encoded,
     }
     if query:
         event["queryStringParameters"] = dict(query)
@@ -195,10 +197,13 @@ class FunctionRunner:
         handler: Callable[[dict[str, Any], Any], Any] = getattr(module, self.function.attribute)
         return handler
 
-    def invoke(self, event: dict[str, Any]) -> Any:
-        """Call the handler as Lambda would; fail if it used DynamoDB beyond its template policy."""
+    def invoke(self, event: dict[str, Any], context: Any = None) -> Any:
+        """Call the handler as Lambda would; fail if it used DynamoDB beyond its template policy.
+
+        ``context``: a Lambda context of the test's own (e.g. one whose remaining time runs out).
+        """
         handler = self.handler()
-        context = FakeLambdaContext(
+        context = context or FakeLambdaContext(
             function_name=self.function.name,
             timeout_millis=self.function.timeout * 1000,
         )
@@ -269,14 +274,19 @@ class ApiClient:
         *,
         json_body: Any = None,
         body: str | None = None,
+        raw_body: bytes | None = None,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         user: User | None = None,
         claims: Mapping[str, Any] | None = None,
-        before: Mapping[str, Callable[[], None]] | None = None,
+        before: Mapping[str, Callable[[], Any]] | None = None,
         fail_next: Mapping[str, dict[str, Any]] | None = None,
+        context: Any = None,
     ) -> ApiResponse:
-        """Call the route; ``before`` runs hooks before DynamoDB operations, ``fail_next`` fails them."""
+        """Call the route; ``before`` runs hooks before DynamoDB operations, ``fail_next`` fails them.
+
+        ``raw_body``: bytes sent as API Gateway sends a binary body (base64-encoded, ``isBase64Encoded``).
+        """
         method = method.upper()
         found = match_route(self.routes, method, path)
         if found is None:
@@ -284,6 +294,8 @@ class ApiClient:
         route, parameters = found
         if json_body is not None:
             body = json.dumps(json_body)
+        if raw_body is not None:
+            body = base64.b64encode(raw_body).decode()
         event = api_event(
             method,
             path,
@@ -294,11 +306,12 @@ class ApiClient:
             query={name: str(value) for name, value in (query or {}).items()},
             body=body,
             headers=headers,
+            base64_encoded=raw_body is not None,
         )
         with recording() as recorder:
             recorder.before.update(before or {})
             recorder.fail_next.update(fail_next or {})
-            result = self.runner.invoke(event)
+            result = self.runner.invoke(event, context=context)
         headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
         return ApiResponse(
             status=int(result["statusCode"]), headers=headers, text=result.get("body") or "", calls=recorder

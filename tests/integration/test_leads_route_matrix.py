@@ -43,11 +43,12 @@ class Recipe:
     outsider: User = ZED
     # What the outsider may get instead of the default (404; for a collection 200 or 201).
     statuses: tuple[int, ...] = ()
+    csv: bool = False  # the body is a CSV file, not JSON
 
 
 def _build(api: ApiClient, stack: Stack, ledger: Callable[..., Any]) -> World:
     def ok(response: Any) -> dict[str, Any]:
-        assert response.status in (200, 201), response.text
+        assert response.status in (200, 201, 202), response.text
         body: dict[str, Any] = response.json()
         return body
 
@@ -114,6 +115,22 @@ def _build(api: ApiClient, stack: Stack, ledger: Callable[..., Any]) -> World:
         )
     )
     ids["code"] = ok(api.post(f"/referral-codes/{NORTHWIND}"))["code"]
+    ids["account"] = ok(api.post("/accounts", json_body={"name": SECRET, "website": "zanzibar.example"}))[
+        "id"
+    ]
+    ids["contact"] = ok(
+        api.post(
+            f"/accounts/{ids['account']}/contacts",
+            json_body={"first_name": "Zara", "last_name": "Secret", "email": "zara@zanzibar.example"},
+        )
+    )["id"]
+    imported = api.post(
+        "/accounts/imports",
+        body=f"name,website\n{SECRET} Two,zanzibar-two.example\n",
+        headers={"content-type": "text/csv"},
+    )
+    ids["import"] = ok(imported)["id"]
+    ids["export"] = ok(api.post("/accounts/exports"))["id"]
     return World(ids=ids)
 
 
@@ -212,6 +229,36 @@ RECIPES: dict[str, Recipe] = {
     ),
     "POST /webhooks/hubspot/{organisation_id}": Recipe(lambda w: ("/webhooks/hubspot/acme", []), public=True),
     "POST /webhooks/generic/{organisation_id}": Recipe(lambda w: ("/webhooks/generic/acme", {}), public=True),
+    "POST /accounts": Recipe(lambda w: ("/accounts", {"name": "Zed's own"}), collection=True),
+    "GET /accounts": Recipe(lambda w: ("/accounts", None), collection=True),
+    "GET /accounts/{account_id}": Recipe(lambda w: (f"/accounts/{w.ids['account']}", None)),
+    "PATCH /accounts/{account_id}": Recipe(lambda w: (f"/accounts/{w.ids['account']}", {"notes": "x"})),
+    "DELETE /accounts/{account_id}": Recipe(lambda w: (f"/accounts/{w.ids['account']}", None)),
+    "POST /accounts/{account_id}/contacts": Recipe(
+        lambda w: (f"/accounts/{w.ids['account']}/contacts", {"first_name": "Z"})
+    ),
+    "GET /accounts/{account_id}/contacts": Recipe(lambda w: (f"/accounts/{w.ids['account']}/contacts", None)),
+    "GET /accounts/{account_id}/contacts/{contact_id}": Recipe(
+        lambda w: (f"/accounts/{w.ids['account']}/contacts/{w.ids['contact']}", None)
+    ),
+    "PATCH /accounts/{account_id}/contacts/{contact_id}": Recipe(
+        lambda w: (f"/accounts/{w.ids['account']}/contacts/{w.ids['contact']}", {"title": "x"})
+    ),
+    "DELETE /accounts/{account_id}/contacts/{contact_id}": Recipe(
+        lambda w: (f"/accounts/{w.ids['account']}/contacts/{w.ids['contact']}", None)
+    ),
+    "GET /contacts": Recipe(lambda w: ("/contacts", None), collection=True),
+    "GET /accounts/import-template": Recipe(lambda w: ("/accounts/import-template", None), collection=True),
+    "POST /accounts/imports": Recipe(
+        lambda w: ("/accounts/imports", "name,website\nZed Co,zed-co.example\n"), collection=True, csv=True
+    ),
+    "GET /accounts/imports/{import_id}": Recipe(lambda w: (f"/accounts/imports/{w.ids['import']}", None)),
+    "GET /accounts/imports/{import_id}/rejections": Recipe(
+        lambda w: (f"/accounts/imports/{w.ids['import']}/rejections", None)
+    ),
+    "GET /accounts/export": Recipe(lambda w: ("/accounts/export", None), collection=True),
+    "POST /accounts/exports": Recipe(lambda w: ("/accounts/exports", None), statuses=(201, 202)),
+    "GET /accounts/exports/{export_id}": Recipe(lambda w: (f"/accounts/exports/{w.ids['export']}", None)),
     "GET /referrals": Recipe(lambda w: ("/referrals?direction=in", None), collection=True),
     "GET /referrals/{referral_id}": Recipe(lambda w: (f"/referrals/{w.ids['referral']}", None)),
     "PUT /referrals/{referral_id}/status": Recipe(
@@ -243,6 +290,10 @@ def test_an_outsider_gets_nothing_of_acme(
         query = dict(part.split("=", 1) for part in raw.split("&"))
 
     def call(**kwargs: Any) -> Any:
+        if recipe.csv:
+            return getattr(api, method)(
+                path, query=query, body=body, headers={"content-type": "text/csv"}, **kwargs
+            )
         return getattr(api, method)(
             path, query=query, **({"json_body": body} if body is not None else {}), **kwargs
         )

@@ -1,12 +1,27 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import billings, commissions, deals, leads, payouts, referral_codes, routing, webhooks
+from leads.handlers import (
+    account_files,
+    accounts,
+    billings,
+    commissions,
+    contacts,
+    deals,
+    leads,
+    payouts,
+    referral_codes,
+    routing,
+    webhooks,
+)
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
 app.include_router(leads.router)
 app.include_router(deals.router)
 # routers: accounts, contacts, imports, exports, overlaps
+app.include_router(accounts.router)
+app.include_router(contacts.router)
+app.include_router(account_files.router)
 
 # routers: routing
 app.include_router(routing.router)
@@ -23,4 +38,4 @@ app.include_router(referral_codes.router)
 app.include_router(webhooks.router)
 
 
-handler = lambda_handler(app)
+handler = lambda_handler(app, raw_bodies=account_files.RAW_BODIES)
