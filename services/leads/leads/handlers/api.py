@@ -1,6 +1,6 @@
 """Lambda entry point of the leads API."""
 
-from leads.handlers import deals, leads
+from leads.handlers import deals, leads, reports
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -13,6 +13,7 @@ app.include_router(deals.router)
 # routers: commissions, billings, payouts
 
 # routers: reports
+app.include_router(reports.router)
 
 # routers: referral codes, public referral form, CRM webhooks
 
