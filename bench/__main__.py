@@ -8,7 +8,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import imports, partners
+from bench import imports, partners, reports
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -72,6 +72,9 @@ def main() -> None:
     print(partner_table)
     section += "\n## Partners service: DynamoDB work per request at two program sizes\n\n" + partner_table
     section += "\n\n" + PARTNER_NOTES
+    report_section = reports.section(*reports.measure())
+    print(report_section)
+    section += "\n" + report_section
     RESULTS.write_text(header + section)
     print(f"\nwritten to {RESULTS}")
 

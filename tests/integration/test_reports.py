@@ -313,6 +313,35 @@ def test_a_declined_lead_sent_on_counts_for_its_new_partner(leads: ApiClient, fe
     assert (direct[CONTOSO]["leads"], direct[CONTOSO]["leads_pending"]) == (1, 1)
 
 
+def test_leads_and_deals_without_a_partner_count_nowhere(leads: ApiClient, feed: Feed) -> None:
+    # a vendor's lead not sent yet, and an internal deal won
+    _ok(leads.post("/leads", json_body={"company_name": "Wayne"}))
+    _ok(
+        leads.post(
+            "/deals", json_body={"name": "Wayne", "status": "closed_won", "amount": "10", "currency": "EUR"}
+        )
+    )
+    feed()
+
+    for path in (NETWORK, PERFORMANCE):
+        report = _report(leads, path)
+        assert (report["totals"]["leads"], report["totals"]["deals_won"]) == (0, 0)
+
+
+def test_a_malformed_event_fails_alone(
+    aws: Stack, leads: ApiClient, function: Callable[[str], FunctionRunner]
+) -> None:
+    lead = _snapshot_lead(1, MARCH)
+    good = sqs_message(eventbridge_event(_created(lead)))
+    broken = eventbridge_event(_created(lead.model_copy(update={"lead_id": "e" * 32})))
+    del broken["detail"]["data"]["lead"]["partnership_id"], broken["detail"]["data"]["lead"]["created_at"]
+    bad = sqs_message(broken)
+    runner = function("LeadsReportsConsumerFunction")
+    response = runner.invoke(sqs_event([good, bad], queue_arn=aws.queue_arns["LeadsReportsEventsQueue"]))
+    assert [failure["itemIdentifier"] for failure in response["batchItemFailures"]] == [bad["MessageId"]]
+    assert _report(leads, **{"from": "2025-03", "to": "2025-03"})["totals"]["leads"] == 1
+
+
 # ---------------------------------------------------------------- filters
 
 
