@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import crm_import, imports, leads, partners, routing
+from bench import crm_import, imports, leads, partners, reports, routing
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -77,6 +77,11 @@ def _crm_import() -> str:
     return crm_import.table(crm_import.measure()) + "\n\n" + crm_import.NOTES
 
 
+def _reports() -> str:
+    rows, small, large = reports.measure()
+    return reports.table(rows, small, large) + "\n\n" + reports.NOTES
+
+
 def _routing() -> str:
     return routing.table(*routing.measure()) + "\n\n" + routing.NOTES
 
@@ -87,6 +92,7 @@ PARTS: dict[str, tuple[str, Callable[[], str]]] = {
     "partners": ("## Partners service: DynamoDB work per request at two program sizes", _partners),
     "leads": ("## Leads service: DynamoDB work per request at two program sizes", _leads),
     "routing": ("## Leads routing: a lead among thousands of partnerships", _routing),
+    "reports": (reports.SECTION, _reports),
     "crm_import": ("## Leads service: CSV import of accounts beside a raw BatchWriteItem", _crm_import),
 }
 

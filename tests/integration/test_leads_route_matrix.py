@@ -259,6 +259,12 @@ RECIPES: dict[str, Recipe] = {
     "GET /accounts/export": Recipe(lambda w: ("/accounts/export", None), collection=True),
     "POST /accounts/exports": Recipe(lambda w: ("/accounts/exports", None), statuses=(201, 202)),
     "GET /accounts/exports/{export_id}": Recipe(lambda w: (f"/accounts/exports/{w.ids['export']}", None)),
+    "GET /reports/distribution-network": Recipe(
+        lambda w: ("/reports/distribution-network", None), collection=True
+    ),
+    "GET /reports/partner-performance": Recipe(
+        lambda w: ("/reports/partner-performance", None), collection=True
+    ),
     "GET /referrals": Recipe(lambda w: ("/referrals?direction=in", None), collection=True),
     "GET /referrals/{referral_id}": Recipe(lambda w: (f"/referrals/{w.ids['referral']}", None)),
     "PUT /referrals/{referral_id}/status": Recipe(

@@ -1079,3 +1079,133 @@ class AccountExport(BaseModel):
     download_expires_at: datetime | None = None
     created_at: datetime
     completed_at: datetime | None = None
+
+
+# ---------------------------------------------------------------- reports
+#
+# Figures come from aggregates the reports consumer keeps from the lead and deal events (see
+# logic/report_figures.py). Flows are counted in the month they belong to: a lead in the month it was
+# created (its status is its status now), a won deal in the month it was (last) won. The deals'
+# state now — open deals, their amounts (the pipeline) and lost deals — is not a flow and is not
+# limited by the period. Only leads and deals with a partner count (a vendor's lead not sent yet and
+# internal deals have none). Money: one sum per currency, never converted.
+
+Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+TierId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,64}$")]
+# A status group selects the rows (partners, resellers, months) that have leads or deals in it.
+ReportStatus = Literal["pending", "accepted", "declined", "open", "won", "lost"]
+MAX_REPORT_MONTHS = 24
+
+
+class ReportQuery(BaseModel):
+    """Filters both reports share; ``from`` and ``to`` are months (``2026-03``), at most 24 apart."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_month: Month | None = Field(default=None, alias="from")
+    to_month: Month | None = Field(default=None, alias="to")
+    distributor_id: EntityId | None = None
+    tier: TierId | None = None
+    status: ReportStatus | None = None
+
+
+class NetworkQuery(ReportQuery):
+    reseller_id: EntityId | None = None
+
+
+class PerformanceQuery(ReportQuery):
+    partnership_id: EntityId | None = None
+
+
+class MoneyTotal(BaseModel):
+    currency: str
+    amount: Decimal
+
+
+class FlowFigures(BaseModel):
+    leads: int = Field(description="Leads created in the period (sent to or submitted by a partner)")
+    partner_sourced_leads: int = Field(description="Of those, submitted by a partner or distributor")
+    leads_pending: int = Field(description="Of those, still waiting for the receiver's answer")
+    leads_accepted: int
+    leads_declined: int
+    acceptance_rate: float | None = Field(description="leads_accepted / leads; null without leads")
+    deals_won: int = Field(description="Deals won in the period")
+    won_revenue: list[MoneyTotal] = Field(description="Their amounts, one sum per currency")
+    win_rate: float | None = Field(description="deals_won / leads_accepted; null without accepted leads")
+
+
+class ReportFigures(FlowFigures):
+    deals_open: int = Field(description="Deals open now (whatever the period)")
+    pipeline: list[MoneyTotal] = Field(description="Amounts of the deals open now, per currency")
+    deals_lost: int = Field(description="Deals lost, as they stand now (whatever the period)")
+
+
+class MonthFigures(FlowFigures):
+    month: str
+
+
+class ReportPeriod(BaseModel):
+    first_month: str
+    last_month: str
+
+
+class ReportPartner(ReportFigures):
+    """A partner (a reseller, under a distributor) in a report."""
+
+    partnership_id: str
+    company_name: str | None = None
+    partnership_type: str | None = None
+    tier: str | None = Field(default=None, description="Its tier now (vendor callers only)")
+
+
+# --- commission distribution (commissions by distributor and reseller): NOT BUILT YET.
+# It will come from the commissions ledger's events (CommissionEarned / CommissionAdjusted, per
+# beneficiary partnership and role, amount and currency, effective_at): a consumer of those adds
+# each entry once to the same cells as the deal it belongs to. Until then ``commissions`` is null.
+
+
+class BeneficiaryCommissions(BaseModel):
+    partnership_id: str
+    role: Literal["distributor", "reseller", "partner"]
+    earned: list[MoneyTotal]
+
+
+class CommissionDistribution(BaseModel):
+    beneficiaries: list[BeneficiaryCommissions]
+
+
+class NetworkDistributor(ReportFigures):
+    """One distributor's network: its resellers' figures, summed, and each reseller's."""
+
+    distributor_id: str | None = Field(description="null: the partners that work without a distributor")
+    vendor_organisation_id: str
+    company_name: str | None = None
+    resellers: list[ReportPartner]
+
+
+class DistributionNetworkReport(BaseModel):
+    period: ReportPeriod
+    totals: ReportFigures
+    distributors: list[NetworkDistributor]
+    months: list[MonthFigures]
+    commissions: CommissionDistribution | None = Field(
+        default=None, description="Commission distribution by distributor and reseller (not available yet)")
+
+
+class PartnerPerformance(ReportPartner):
+    distributor_ids: list[str] = Field(description="The distributors its leads and deals came through")
+
+
+class TierPerformance(ReportFigures):
+    tier: str | None = Field(description="null: partners without a tier")
+    partners: int
+
+
+class PartnerPerformanceReport(BaseModel):
+    period: ReportPeriod
+    totals: ReportFigures
+    partners: list[PartnerPerformance]
+    tiers: list[TierPerformance]
+    months: list[MonthFigures]
+    commissions: CommissionDistribution | None = Field(
+        default=None, description="Commissions by partner (not available yet)")

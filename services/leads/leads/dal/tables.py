@@ -49,6 +49,10 @@ organisations) start with their own prefix and hold only ids.
 | AccountImport | ORG#<org>#IMPORT#<imp># | IMPORT#  |                   |                     |
 | ImportRejection | ORG#<org>#IMPORT#<imp># | REJECT#<row># ³ |         |                     |
 | AccountExport | ORG#<org>#EXPORT#<exp># | EXPORT#  |                   |                     |
+| ReportState | ORG#<vendor>#REPORT#LEAD#<id># or …#REPORT#DEAL#<id># | STATE# |   |                  |
+| ReportCell | ORG#<vendor>#REPORT#ALL# or …#REPORT#DIST#<d># | M#<month>#<dist or ->#<pid>#[<cur>#] | |     |
+| ReportCell (now) | (same)                 | NOW#<dist or ->#<pid>#[<cur>#] |        |                     |
+
 
 (¹ CRM: one list entry per account and filter value it matches: ``ALL#ALL#``, ``STAGE#<lifecycle stage>#``,
 ``COUNTRY#<cc>#``; sorted by creation in the table and by name in gsi1. ``<created>``: ISO 8601;
@@ -548,6 +552,63 @@ class InvoiceReferenceItem(LeadsItem, discriminator="InvoiceReference"):  # type
 
 
 # --- section: reports
+#
+# Keys (after ``ORG#<vendor>#``; the vendor is the tenant of its program's reports): see
+# leads/dal/reports.py, the only module that builds them.
+
+
+class SumAttribute(Attribute[Decimal]):
+    """A running sum of money as a DynamoDB number, read back as the exact Decimal (NumberAttribute
+    reads floats); ADD on a number is exact decimal arithmetic in DynamoDB."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: Decimal) -> str:
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValueError(f"a sum must be a finite Decimal, not {value!r}")
+        return format(value, "f")
+
+    def deserialize(self, value: str) -> Decimal:
+        return Decimal(value)
+
+
+class ReportStateItem(LeadsItem, discriminator="ReportState"):  # type: ignore[valid-type,misc,call-arg]
+    """What one lead or deal adds to the report figures now, as of the last snapshot version applied.
+
+    ``contribution`` (JSON, see logic/report_figures.py) is what the next snapshot's contribution is
+    subtracted from: the difference is what the report cells receive.
+    """
+
+    vendor_organisation_id = UnicodeAttribute()
+    subject = UnicodeAttribute()  # "lead" or "deal"
+    subject_id = UnicodeAttribute()
+    applied_version = NumberAttribute()
+    contribution = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class ReportCellItem(LeadsItem, discriminator="ReportCell"):  # type: ignore[valid-type,misc,call-arg]
+    """The figures of one partner (under one distributor, or direct) in one month, or now.
+
+    Written with ADD only, so that events of different leads and deals never lose each other's
+    updates. A count cell (``currency`` None) holds the counts; a money cell one currency's sums.
+    """
+
+    period = UnicodeAttribute()  # "2026-03" (a month) or "now"
+    distributor_id = UnicodeAttribute(null=True)  # the direct distributor; None: no distributor
+    partnership_id = UnicodeAttribute()
+    currency = UnicodeAttribute(null=True)
+    leads = NumberAttribute(null=True)
+    partner_sourced = NumberAttribute(null=True)
+    pending = NumberAttribute(null=True)
+    accepted = NumberAttribute(null=True)
+    declined = NumberAttribute(null=True)
+    deals_won = NumberAttribute(null=True)
+    deals_open = NumberAttribute(null=True)
+    deals_lost = NumberAttribute(null=True)
+    won_amount = SumAttribute(null=True)
+    open_amount = SumAttribute(null=True)
+
 
 # --- section: referral codes, webhooks
 # A code is unique across all vendors through its REFCODE row, written with a does-not-exist condition

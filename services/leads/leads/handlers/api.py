@@ -10,6 +10,7 @@ from leads.handlers import (
     leads,
     payouts,
     referral_codes,
+    reports,
     routing,
     webhooks,
 )
@@ -32,6 +33,7 @@ app.include_router(payouts.router)
 app.include_router(billings.router)
 
 # routers: reports
+app.include_router(reports.router)
 
 # routers: referral codes, public referral form, CRM webhooks
 app.include_router(referral_codes.router)
