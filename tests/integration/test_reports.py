@@ -604,3 +604,60 @@ def test_each_report_reads_the_same_at_10_and_200_leads(
     assert small[NETWORK][0] == ["Query", "Query", "BatchGetItem"]
     assert _reads(leads, NETWORK, distributor_id=DIST_A) == small_a
     assert small_a[0] == ["GetItem", "Query", "Query", "BatchGetItem"]
+
+
+def test_commission_distribution_per_beneficiary_and_a_distributor_sees_its_own_share(
+    leads: ApiClient,
+    aws: Stack,
+    deliver: Feed,
+    ledger: Callable[..., Any],
+) -> None:
+    # Given a distributor's lead won by its reseller: the ledger pays 10 %, 30 % of it to the distributor
+    lead = _ok(
+        leads.post(
+            "/leads",
+            user=DINA,
+            json_body={
+                "company_name": "Umbrella",
+                "partnership_id": DIST_A,
+                "reseller_partnership_id": CONTOSO,
+            },
+        )
+    )
+    deal_id = _accept(leads, ROB, lead["id"])
+    _ok(
+        leads.patch(
+            f"/deals/{deal_id}",
+            user=ROB,
+            json_body={"status": "closed_won", "amount": "9000", "currency": "EUR"},
+        )
+    )
+    ledger(
+        *[
+            EventEnvelope.model_validate(event)
+            for event in outbox_events(aws, TABLE)
+            if event["type"] in ("DealCreated", "DealUpdated")
+        ]
+    )
+    entries = [
+        EventEnvelope.model_validate(event)
+        for event in outbox_events(aws, TABLE)
+        if event["type"] in ("CommissionEarned", "CommissionAdjusted")
+    ]
+    assert len(entries) == 2
+
+    # When the reports consumer counts them, twice (a redelivery under new event ids)
+    deliver(entries)
+    deliver([entry.model_copy(update={"id": f"again-{entry.id}"}) for entry in entries])
+
+    # Then the vendor sees each beneficiary's share once; the distributor only its own
+    vendor = _report(leads)["commissions"]["beneficiaries"]
+    assert {(b["partnership_id"], b["role"]): b["earned"] for b in vendor} == {
+        (CONTOSO, "reseller"): [{"currency": "EUR", "amount": "630.00"}],
+        (DIST_A, "distributor"): [{"currency": "EUR", "amount": "270.00"}],
+    }
+    own = _report(leads, user=DINA)["commissions"]["beneficiaries"]
+    assert [(b["partnership_id"], b["earned"]) for b in own] == [
+        (DIST_A, [{"currency": "EUR", "amount": "270.00"}])
+    ]
+    assert _report(leads, user=DORI)["commissions"]["beneficiaries"] == []

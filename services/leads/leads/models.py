@@ -1158,10 +1158,9 @@ class ReportPartner(ReportFigures):
     tier: str | None = Field(default=None, description="Its tier now (vendor callers only)")
 
 
-# --- commission distribution (commissions by distributor and reseller): NOT BUILT YET.
-# It will come from the commissions ledger's events (CommissionEarned / CommissionAdjusted, per
-# beneficiary partnership and role, amount and currency, effective_at): a consumer of those adds
-# each entry once to the same cells as the deal it belongs to. Until then ``commissions`` is null.
+# --- commission distribution: what each beneficiary (distributor, reseller, partner) earned in the
+# period, net of adjustments and clawbacks, per currency — from the ledger's entry events, each entry
+# counted once by the reports consumer.
 
 
 class BeneficiaryCommissions(BaseModel):
@@ -1189,7 +1188,8 @@ class DistributionNetworkReport(BaseModel):
     distributors: list[NetworkDistributor]
     months: list[MonthFigures]
     commissions: CommissionDistribution | None = Field(
-        default=None, description="Commission distribution by distributor and reseller (not available yet)")
+        default=None, description="Commission distribution by distributor and reseller: a distributor sees "
+                                  "its own share only")
 
 
 class PartnerPerformance(ReportPartner):

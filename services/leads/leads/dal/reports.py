@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 
-from leads.dal.tables import LeadsItem, ReportCellItem, ReportStateItem
+from leads.dal.tables import CommissionCellItem, CountedEntryItem, LeadsItem, ReportCellItem, ReportStateItem
 from trellis.dynamo import transaction
 from trellis.keys import key, org_key
 
@@ -122,3 +123,47 @@ def cells(vendor_id: str, scope: str, first_month: str, last_month: str) -> list
     found += [item for item in LeadsItem.query(pk, ReportCellItem.sk.startswith("NOW#"))
               if isinstance(item, ReportCellItem)]
     return found
+
+
+# ---------------------------------------------------------------- commission distribution
+#
+# ``REPORT#COMMISSIONS#`` / ``M#<yyyy-mm>#<partnership>#<role>#<currency>#``: what each beneficiary
+# earned in a month (the month of the deal change the entry accounts for), net of adjustments and
+# clawbacks. ``REPORT#ENTRY#<entry>#`` marks an entry counted: ledger entries never change, so each
+# adds once whatever its event's deliveries.
+
+
+def commissions_pk(vendor_id: str) -> str:
+    return org_key(vendor_id, "REPORT", "COMMISSIONS")
+
+
+def add_commission(
+    vendor_id: str, entry_id: str, *, month: str, partnership_id: str, role: str, currency: str,
+    amount: Decimal, now: datetime,
+) -> bool:
+    """Count the entry once; False when it was counted already."""
+    marker = CountedEntryItem(org_key(vendor_id, "REPORT", "ENTRY", entry_id), "COUNTED#", entry_id=entry_id,
+                              counted_at=now)
+    cell = CommissionCellItem(commissions_pk(vendor_id), key("M", month, partnership_id, role, currency))
+    try:
+        with transaction(LeadsItem) as write:
+            write.save(marker, condition=CountedEntryItem.pk.does_not_exist())
+            write.update(cell, actions=[
+                CommissionCellItem.entity.set(CommissionCellItem), CommissionCellItem.period.set(month),
+                CommissionCellItem.role.set(role), CommissionCellItem.partnership_id.set(partnership_id),
+                CommissionCellItem.currency.set(currency), CommissionCellItem.amount.add(amount),
+                CommissionCellItem.entries.add(1),
+            ])
+    except TransactWriteError as error:
+        reasons = getattr(error, "cancellation_reasons", None) or []
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            return False
+        raise
+    return True
+
+
+def commission_cells(vendor_id: str, first_month: str, last_month: str) -> list[CommissionCellItem]:
+    """The vendor's commission cells of the months: one Query, partners x months x currencies at most."""
+    months = CommissionCellItem.sk.between(f"M#{first_month}#", f"M#{last_month}#~")
+    return [item for item in LeadsItem.query(commissions_pk(vendor_id), months)
+            if isinstance(item, CommissionCellItem)]

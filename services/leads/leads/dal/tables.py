@@ -52,6 +52,8 @@ organisations) start with their own prefix and hold only ids.
 | ReportState | ORG#<vendor>#REPORT#LEAD#<id># or …#REPORT#DEAL#<id># | STATE# |   |                  |
 | ReportCell | ORG#<vendor>#REPORT#ALL# or …#REPORT#DIST#<d># | M#<month>#<dist or ->#<pid>#[<cur>#] | |     |
 | ReportCell (now) | (same)                 | NOW#<dist or ->#<pid>#[<cur>#] |        |                     |
+| CommissionCell | ORG#<vendor>#REPORT#COMMISSIONS# | M#<month>#<pid>#<role>#<cur># |    |                  |
+| CountedEntry | ORG#<vendor>#REPORT#ENTRY#<entry># | COUNTED# |              |                     |
 
 
 (¹ CRM: one list entry per account and filter value it matches: ``ALL#ALL#``, ``STAGE#<lifecycle stage>#``,
@@ -608,6 +610,24 @@ class ReportCellItem(LeadsItem, discriminator="ReportCell"):  # type: ignore[val
     deals_lost = NumberAttribute(null=True)
     won_amount = SumAttribute(null=True)
     open_amount = SumAttribute(null=True)
+
+
+class CommissionCellItem(LeadsItem, discriminator="CommissionCell"):  # type: ignore[valid-type,misc,call-arg]
+    """Commissions earned by one beneficiary partnership in one month and currency (ADD only)."""
+
+    period = UnicodeAttribute()
+    role = UnicodeAttribute()  # distributor | reseller | partner
+    partnership_id = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    amount = SumAttribute()
+    entries = NumberAttribute()
+
+
+class CountedEntryItem(LeadsItem, discriminator="CountedEntry"):  # type: ignore[valid-type,misc,call-arg]
+    """A commission entry the reports have counted (entries never change: one is counted once)."""
+
+    entry_id = UnicodeAttribute()
+    counted_at = UTCDateTimeAttribute()
 
 
 # --- section: referral codes, webhooks

@@ -150,7 +150,18 @@ def apply_deal_event(envelope: EventEnvelope, data: EventData) -> None:
     _apply(envelope, DEAL, deal.deal_id, deal.version, deal_contribution(deal))
 
 
+def apply_commission_event(envelope: EventEnvelope, data: EventData) -> None:
+    """A ledger entry (earned, adjusted, clawed back) into its beneficiary's month: once per entry."""
+    entry = data.entry  # type: ignore[attr-defined]
+    dal.add_commission(
+        envelope.tenant_id, entry.entry_id, month=month_of(entry.effective_at),
+        partnership_id=entry.beneficiary.partnership_id, role=entry.beneficiary.role, currency=entry.currency,
+        amount=entry.amount, now=datetime.now(UTC),
+    )
+
+
 HANDLERS = {
     **dict.fromkeys(("LeadCreated", "LeadSent", "LeadAccepted", "LeadDeclined"), apply_lead_event),
     **dict.fromkeys(("DealCreated", "DealUpdated", "DealWon"), apply_deal_event),
+    **dict.fromkeys(("CommissionEarned", "CommissionAdjusted"), apply_commission_event),
 }

@@ -31,6 +31,8 @@ from leads.dal.tables import CounterpartItem, PartnershipViewItem, ReportCellIte
 from leads.logic.report_figures import month_of
 from leads.models import (
     MAX_REPORT_MONTHS,
+    BeneficiaryCommissions,
+    CommissionDistribution,
     DistributionNetworkReport,
     MoneyTotal,
     MonthFigures,
@@ -311,7 +313,31 @@ def distribution_network(principal: Principal, query: NetworkQuery) -> Distribut
         period=ReportPeriod(first_month=months[0], last_month=months[-1]),
         totals=ReportFigures(**_sum(row.total() for row in rows).figures()),  # type: ignore[arg-type]
         distributors=distributors, months=_month_figures(rows, months),
+        commissions=_commissions(scopes, rows, months, query, as_vendor),
     )
+
+
+def _commissions(scopes: list[_Scope], rows: list[_Row], months: list[str], query: NetworkQuery,
+                 as_vendor: bool) -> CommissionDistribution:
+    """Commissions earned in the period per beneficiary (net of adjustments and clawbacks), from the
+    ledger's entries as the reports consumer counted them. A distributor sees only its own share; the
+    vendor all of the network the report covers."""
+    if as_vendor:
+        narrowed = query.distributor_id is not None or query.reseller_id is not None
+        wanted: set[str] | None = ({row.partnership_id for row in rows} | {
+            query.distributor_id or "", *(row.distributor_id or "" for row in rows)}) if narrowed else None
+    else:
+        wanted = {scope.scope for scope in scopes}
+    earned: defaultdict[tuple[str, str], defaultdict[str, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal))
+    for vendor_id in sorted({scope.vendor_id for scope in scopes}):
+        for cell in dal.commission_cells(vendor_id, months[0], months[-1]):
+            if wanted is None or cell.partnership_id in wanted:
+                earned[(cell.partnership_id, cell.role)][cell.currency] += Decimal(cell.amount)
+    return CommissionDistribution(beneficiaries=[
+        BeneficiaryCommissions(partnership_id=pid, role=role, earned=_money(dict(sums)))  # type: ignore[arg-type]
+        for (pid, role), sums in sorted(earned.items())
+    ])
 
 
 def partner_performance(principal: Principal, query: PerformanceQuery) -> PartnerPerformanceReport:
