@@ -265,6 +265,9 @@ RECIPES: dict[str, Recipe] = {
     "GET /reports/partner-performance": Recipe(
         lambda w: ("/reports/partner-performance", None), collection=True
     ),
+    "GET /accounts/{account_id}/overlaps": Recipe(lambda w: (f"/accounts/{w.ids['account']}/overlaps", None)),
+    "GET /account-sharing": Recipe(lambda w: ("/account-sharing", None), collection=True),
+    "PUT /account-sharing": Recipe(lambda w: ("/account-sharing", {"level": "counts"}), collection=True),
     "GET /referrals": Recipe(lambda w: ("/referrals?direction=in", None), collection=True),
     "GET /referrals/{referral_id}": Recipe(lambda w: (f"/referrals/{w.ids['referral']}", None)),
     "PUT /referrals/{referral_id}/status": Recipe(

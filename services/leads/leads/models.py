@@ -1209,3 +1209,32 @@ class PartnerPerformanceReport(BaseModel):
     months: list[MonthFigures]
     commissions: CommissionDistribution | None = Field(
         default=None, description="Commissions by partner (not available yet)")
+
+
+# --- account overlaps
+
+SharingLevel = Literal["none", "counts", "names"]
+
+
+class AccountSharing(BaseModel):
+    """How much of my accounts partners with the same customer see: nothing, how many, or who.
+    Overlaps show at the lower of the two sides' levels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: SharingLevel
+
+
+class OverlappingPartner(BaseModel):
+    organisation_id: str
+    name: str | None
+    partnership_id: str
+    relation: Literal["my_partner", "my_vendor"]
+
+
+class AccountOverlaps(BaseModel):
+    account_id: str
+    domain: str | None
+    my_level: SharingLevel
+    count: int = Field(description="Partners holding the same domain who share at least counts (both sides)")
+    partners: list[OverlappingPartner] = Field(description="Those who share names (both sides)")

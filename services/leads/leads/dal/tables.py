@@ -49,6 +49,7 @@ organisations) start with their own prefix and hold only ids.
 | AccountImport | ORG#<org>#IMPORT#<imp># | IMPORT#  |                   |                     |
 | ImportRejection | ORG#<org>#IMPORT#<imp># | REJECT#<row># ³ |         |                     |
 | AccountExport | ORG#<org>#EXPORT#<exp># | EXPORT#  |                   |                     |
+| Sharing | ORG#<org>#SHARING#       | SHARING#      |                   |                     |
 | ReportState | ORG#<vendor>#REPORT#LEAD#<id># or …#REPORT#DEAL#<id># | STATE# |   |                  |
 | ReportCell | ORG#<vendor>#REPORT#ALL# or …#REPORT#DIST#<d># | M#<month>#<dist or ->#<pid>#[<cur>#] | |     |
 | ReportCell (now) | (same)                 | NOW#<dist or ->#<pid>#[<cur>#] |        |                     |
@@ -358,6 +359,14 @@ class AccountDomainItem(LeadsItem, discriminator="AccountDomain"):  # type: igno
 
     organisation_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
+
+
+class SharingItem(LeadsItem, discriminator="Sharing"):  # type: ignore[valid-type,misc,call-arg]
+    """How much of its accounts an organisation shows partners with the same customer: none, counts, names."""
+
+    organisation_id = UnicodeAttribute()
+    level = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 class ContactItem(LeadsItem, discriminator="Contact"):  # type: ignore[valid-type,misc,call-arg]

@@ -8,6 +8,7 @@ from leads.handlers import (
     contacts,
     deals,
     leads,
+    overlaps,
     payouts,
     referral_codes,
     reports,
@@ -20,6 +21,7 @@ app = make_resolver()
 app.include_router(leads.router)
 app.include_router(deals.router)
 # routers: accounts, contacts, imports, exports, overlaps
+app.include_router(overlaps.router)
 app.include_router(accounts.router)
 app.include_router(contacts.router)
 app.include_router(account_files.router)
