@@ -640,3 +640,42 @@ def test_an_auto_routed_lead_nobody_fits_waits_unsent(leads: ApiClient) -> None:
         leads.post("/leads", json_body={"company_name": "Nowhere", "country": "JP", "auto_route": True})
     )
     assert anywhere["partnership_id"] == CONTOSO
+
+
+def test_a_lead_sent_from_an_account_takes_what_it_leaves_out_from_the_account(leads: ApiClient) -> None:
+    account = leads.post(
+        "/accounts",
+        json_body={
+            "name": "Globex",
+            "website": "https://globex.example",
+            "country": "AT",
+            "employee_count": 300,
+        },
+    ).json()
+    lead = _created(
+        leads.post(
+            "/leads",
+            json_body={
+                "company_name": "Globex",
+                "account_id": account["id"],
+                "country": "DE",
+                "partnership_id": NORTHWIND,
+            },
+        )
+    )
+    assert (lead["account_id"], lead["customer_domain"], lead["country"], lead["employee_count"]) == (
+        account["id"],
+        "globex.example",
+        "DE",
+        300,
+    )
+    # another organisation's account is not mine to send
+    assert_problem(
+        leads.post(
+            "/leads",
+            user=SALLY,
+            json_body={"company_name": "Globex", "account_id": account["id"], "partnership_id": NORTHWIND},
+        ),
+        404,
+        "account_id",
+    )

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.transactions import TransactWrite
 
+from leads.dal import accounts as accounts_dal
 from leads.dal import deals as deals_dal
 from leads.dal import leads as dal
 from leads.dal import partnerships as projection
@@ -111,6 +112,8 @@ def create_lead(principal: Principal, request: LeadCreate) -> Lead:
     org = access.writer(principal)
     if request.referral_code is not None:
         request = referral_codes.attributed(principal, request)
+    if request.account_id is not None:
+        request = _from_account(org, request)
     now = datetime.now(UTC)
     customer = request.model_dump(include=set(_CUSTOMER_FIELDS))
     domain = normalise_domain(request.website) if request.website else None
@@ -166,6 +169,20 @@ def create_lead(principal: Principal, request: LeadCreate) -> Lead:
         )
     _submit_with_registration(principal, record, now)
     return _reread(org, record.id)
+
+
+def _from_account(organisation_id: str, request: LeadCreate) -> LeadCreate:
+    """A lead sent from one of my CRM accounts: what the request leaves out comes from the account."""
+    account = accounts_dal.get(organisation_id, request.account_id or "")
+    if account is None:
+        raise NotFound("no such account", field="account_id")
+    taken = {
+        "website": account.website, "country": account.country, "industry": account.industry,
+        "employee_count": int(account.employee_count) if account.employee_count is not None else None,
+    }
+    missing = {field: value for field, value in taken.items()
+               if value is not None and field not in request.model_fields_set}
+    return request.model_copy(update=missing) if missing else request
 
 
 def _to_partner(record: LeadRecord, side: Side) -> LeadRecord:
