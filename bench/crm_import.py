@@ -13,15 +13,13 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from botocore.handlers import BUILTIN_HANDLERS
 
-from local.template import ROOT, template
+from bench.harness import Tally, create_table, environment, tally
+from local.template import ROOT
 
 for _path in (ROOT / "shared", ROOT / "services" / "leads"):
     if str(_path) not in sys.path:
@@ -30,68 +28,6 @@ for _path in (ROOT / "shared", ROOT / "services" / "leads"):
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 ORG = "org-bench"
 BUCKET = "bench-account-files"
-
-
-@dataclass
-class Tally:
-    calls: Counter[str] = field(default_factory=Counter)
-    written: int = 0
-    read: int = 0
-
-
-_active: list[Tally] = []
-
-
-def _count(params: dict[str, Any], model: Any, **_: Any) -> None:
-    if not _active:
-        return
-    tally = _active[-1]
-    tally.calls[model.name] += 1
-    if model.name == "BatchWriteItem":
-        tally.written += sum(len(requests) for requests in params.get("RequestItems", {}).values())
-    elif model.name == "TransactWriteItems":
-        tally.written += len(params.get("TransactItems", []))
-    elif model.name in {"PutItem", "UpdateItem", "DeleteItem"}:
-        tally.written += 1
-
-
-def _count_read(parsed: dict[str, Any], model: Any, **_: Any) -> None:
-    if _active and model.name == "BatchGetItem":
-        _active[-1].read += sum(len(items) for items in parsed.get("Responses", {}).values())
-    elif _active and model.name in {"GetItem", "Query"}:
-        found = parsed.get("Item") is not None if model.name == "GetItem" else int(parsed.get("Count", 0))
-        _active[-1].read += int(found)
-
-
-BUILTIN_HANDLERS.append(("provide-client-params.dynamodb", _count))
-BUILTIN_HANDLERS.append(("after-call.dynamodb", _count_read))
-
-
-@contextmanager
-def tally() -> Iterator[Tally]:
-    current = Tally()
-    _active.append(current)
-    try:
-        yield current
-    finally:
-        _active.remove(current)
-
-
-def _environment() -> None:
-    os.environ.update({
-        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-        "POWERTOOLS_SERVICE_NAME": "leads-account-jobs", "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
-        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": "LeadsTable",
-        "ACCOUNT_FILES_BUCKET": BUCKET, "CURSOR_SECRET": "bench-cursor-secret-0123456789abcdef0123456789",
-    })
-
-
-def _create_table(name: str) -> None:
-    props = template().tables["LeadsTable"]
-    keys = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
-    request = {key: props[key] for key in keys if key in props}
-    request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
-    boto3.client("dynamodb").create_table(TableName=name, **request)
 
 
 def _rows() -> list[tuple[str, str, str]]:
@@ -158,15 +94,15 @@ def measure() -> list[Run]:
 
     from trellis.settings import get_settings
 
-    _environment()
+    environment("leads-account-jobs", "LeadsTable", ACCOUNT_FILES_BUCKET=BUCKET)
     get_settings.cache_clear()
     rows = _rows()
     text = _csv(rows)
     with mock_aws():
         boto3.client("s3").create_bucket(Bucket=BUCKET,
                                          CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        _create_table("LeadsTable")
-        _create_table("RawTable")
+        create_table("LeadsTable", stream=True)
+        create_table("LeadsTable", name="RawTable", stream=True)
         first = _import(text, "import of a new file (every row creates an account)")
         again = _import(text, "the same file again (every row unchanged)")
         raw = _raw(rows)
@@ -184,7 +120,7 @@ def table(runs: list[Run]) -> str:
         "|---|---:|---:|---|---:|---:|---:|",
     ]
     for run in runs:
-        calls = ", ".join(f"{name} ×{count}" for name, count in sorted(run.counted.calls.items()))
+        calls = ", ".join(f"{name} ×{count}" for name, count in sorted(Counter(run.counted.calls).items()))
         lines.append(
             f"| {run.name} | {run.rows_per_second:,.0f} | {run.rows_per_second / raw.rows_per_second:.2f}× | "
             f"{calls} | {run.counted.written:,} | {run.counted.written / run.rows:.2f} | "

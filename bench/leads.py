@@ -7,17 +7,15 @@ partnership projection), then each endpoint is called at both sizes. Counts, not
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-import boto3
-
-from bench.partners import GOAL_LIST_RATIO, Row, Tally, _Context, tally
-from local.template import ROOT, template
+from bench.harness import Tally, api_event, call, create_table, environment
+from bench.partners import GOAL_LIST_RATIO, Row
+from local.template import ROOT
 
 for _path in (ROOT / "shared", ROOT / "services" / "leads"):
     if str(_path) not in sys.path:
@@ -36,34 +34,6 @@ PARTNER_ADMIN = {
     "email": "admin@partner.example",
 }
 STATUSES: tuple[Literal["sent", "accepted", "declined"], ...] = ("sent", "accepted", "declined")
-
-
-def _environment() -> None:
-    os.environ.update(
-        {
-            "AWS_DEFAULT_REGION": "eu-west-1",
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "POWERTOOLS_SERVICE_NAME": "leads",
-            "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-            "TABLE_NAME": "LeadsTable",
-            "CURSOR_SECRET": "bench-cursor-secret-0123456789abcdef0123456789",
-        }
-    )
-
-
-def _create_table() -> None:
-    props = template().tables["LeadsTable"]
-    keys = (
-        "AttributeDefinitions",
-        "KeySchema",
-        "GlobalSecondaryIndexes",
-        "LocalSecondaryIndexes",
-        "BillingMode",
-    )
-    boto3.client("dynamodb").create_table(TableName="LeadsTable", **{k: props[k] for k in keys if k in props})
 
 
 def _fill(count: int, rng: random.Random) -> None:
@@ -166,42 +136,17 @@ def _fill(count: int, rng: random.Random) -> None:
 
 
 def _event(
-    method: str,
-    path: str,
-    route: str,
-    *,
-    claims: dict[str, str] = ADMIN,
-    query: dict[str, str] | None = None,
-    body: dict[str, Any] | None = None,
+    method: str, path: str, route: str, *, claims: dict[str, str] = ADMIN,
+    query: dict[str, str] | None = None, body: dict[str, Any] | None = None,
     params: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    return {
-        "version": "2.0",
-        "routeKey": f"{method} {route}",
-        "rawPath": path,
-        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
-        "queryStringParameters": query,
-        "pathParameters": params,
-        "headers": {"content-type": "application/json"},
-        "requestContext": {
-            "http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
-            "authorizer": {"jwt": {"claims": claims, "scopes": None}},
-            "requestId": "bench",
-            "stage": "$default",
-        },
-        "body": json.dumps(body) if body is not None else None,
-        "isBase64Encoded": False,
-    }
+    return api_event(method, path, route, claims=claims, query=query, body=body, params=params)
 
 
 def _call(event: dict[str, Any]) -> tuple[dict[str, Any], Tally]:
     from leads.handlers.api import handler
 
-    with tally() as counted:
-        response = handler(event, _Context())
-    if response["statusCode"] >= 400:
-        raise RuntimeError(f"{event['routeKey']} answered {response['statusCode']}: {response['body']}")
-    return json.loads(response["body"] or "null"), counted
+    return call(handler, event)
 
 
 def _measure_size(count: int) -> dict[str, Tally]:
@@ -209,11 +154,11 @@ def _measure_size(count: int) -> dict[str, Tally]:
 
     from trellis.settings import get_settings
 
-    _environment()
+    environment("leads", "LeadsTable")
     get_settings.cache_clear()
     rng = random.Random(20261123)
     with mock_aws():
-        _create_table()
+        create_table("LeadsTable")
         _fill(count, rng)
         lists = {
             "GET /leads?tab=received": {"tab": "received", "limit": "25"},

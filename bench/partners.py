@@ -8,20 +8,15 @@ not times: they do not depend on the machine.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
-from botocore.handlers import BUILTIN_HANDLERS
-
-from local.template import ROOT, template
+from bench.harness import Tally, api_event, call, create_table, environment
+from local.template import ROOT
 
 # The handler's imports, as in Lambda: the shared layer and the service's code.
 for _path in (ROOT / "shared", ROOT / "services" / "partners"):
@@ -39,66 +34,8 @@ TYPES = ("referral", "reseller", "implementation", "technology", "distributor")
 STAGES = ("recruitment", "onboarding", "activation", "growth", "retention", "advocacy")
 
 
-@dataclass
-class Tally:
-    calls: list[str] = field(default_factory=list)
-    read: int = 0
-    written: int = 0
-
-
-_active: list[Tally] = []
-
-
-def _after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
-    if not _active:
-        return
-    tally = _active[-1]
-    tally.calls.append(model.name)
-    if model.name in {"Query", "Scan"}:
-        # What DynamoDB read (and bills), before any FilterExpression dropped items.
-        tally.read += int(parsed.get("ScannedCount", parsed.get("Count", 0)))
-    elif model.name == "GetItem":
-        tally.read += 1 if parsed.get("Item") else 0
-    elif model.name == "BatchGetItem":
-        tally.read += sum(len(items) for items in parsed.get("Responses", {}).values())
-
-
-def _count_writes(params: dict[str, Any], model: Any, **_: Any) -> None:
-    if _active and model.name == "TransactWriteItems":
-        _active[-1].written += len(params.get("TransactItems", []))
-    elif _active and model.name in {"PutItem", "UpdateItem", "DeleteItem"}:
-        _active[-1].written += 1
-
-
-BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
-BUILTIN_HANDLERS.append(("provide-client-params.dynamodb", _count_writes))
-
-
-@contextmanager
-def tally() -> Iterator[Tally]:
-    current = Tally()
-    _active.append(current)
-    try:
-        yield current
-    finally:
-        _active.remove(current)
-
-
 def _environment() -> None:
-    os.environ.update({
-        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-        "POWERTOOLS_SERVICE_NAME": "partners", "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
-        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": "PartnersTable",
-        "CURSOR_SECRET": "bench-cursor-secret-0123456789abcdef0123456789",
-    })
-
-
-def _create_table() -> None:
-    props = template().tables["PartnersTable"]
-    keys = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
-            "BillingMode")
-    request = {key: props[key] for key in keys if key in props}
-    boto3.client("dynamodb").create_table(TableName="PartnersTable", **request)
+    environment("partners", "PartnersTable")
 
 
 def _fill(count: int, rng: random.Random) -> None:
@@ -129,31 +66,13 @@ def _fill(count: int, rng: random.Random) -> None:
 
 def _event(method: str, path: str, route: str, query: dict[str, str] | None = None,
            body: dict[str, Any] | None = None, params: dict[str, str] | None = None) -> dict[str, Any]:
-    return {
-        "version": "2.0", "routeKey": f"{method} {route}", "rawPath": path,
-        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
-        "queryStringParameters": query, "pathParameters": params,
-        "headers": {"content-type": "application/json"},
-        "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
-                           "authorizer": {"jwt": {"claims": ADMIN, "scopes": None}},
-                           "requestId": "bench", "stage": "$default"},
-        "body": json.dumps(body) if body is not None else None, "isBase64Encoded": False,
-    }
-
-
-class _Context:
-    function_name, memory_limit_in_mb, aws_request_id = "bench", 512, "bench"
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:bench"
+    return api_event(method, path, route, claims=ADMIN, query=query, body=body, params=params)
 
 
 def _call(event: dict[str, Any]) -> tuple[dict[str, Any], Tally]:
     from partners.handlers.api import handler
 
-    with tally() as counted:
-        response = handler(event, _Context())
-    if response["statusCode"] >= 400:
-        raise RuntimeError(f"{event['routeKey']} answered {response['statusCode']}: {response['body']}")
-    return json.loads(response["body"] or "null"), counted
+    return call(handler, event)
 
 
 def _measure_size(count: int) -> dict[str, Tally]:
@@ -165,7 +84,7 @@ def _measure_size(count: int) -> dict[str, Tally]:
     get_settings.cache_clear()
     rng = random.Random(20261123)
     with mock_aws():
-        _create_table()
+        create_table("PartnersTable")
         _fill(count, rng)
         lists = {
             "GET /partnerships (newest first)": {"limit": "25"},

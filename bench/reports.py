@@ -16,7 +16,6 @@ The real consumer path is what tests/integration/test_reports.py proves. Counts,
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import defaultdict
@@ -26,10 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import boto3
-
-from bench.partners import Tally, _Context, tally
-from local.template import ROOT, template
+from bench.harness import Tally, api_event, call, create_table, environment
+from local.template import ROOT
 
 for _path in (ROOT / "shared", ROOT / "services" / "leads"):
     if str(_path) not in sys.path:
@@ -62,22 +59,6 @@ def _claims(org: str, roles: str) -> dict[str, str]:
 
 VENDOR_ADMIN = _claims(VENDOR, "admin")
 DISTRIBUTOR_ADMIN = _claims(DISTRIBUTOR_ORG, "partner_admin")
-
-
-def _environment() -> None:
-    os.environ.update({
-        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-        "POWERTOOLS_SERVICE_NAME": "leads", "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
-        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": "LeadsTable",
-        "CURSOR_SECRET": "bench-cursor-secret-0123456789abcdef0123456789",
-    })
-
-
-def _create_table() -> None:
-    props = template().tables["LeadsTable"]
-    keys = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
-            "BillingMode")
-    boto3.client("dynamodb").create_table(TableName="LeadsTable", **{k: props[k] for k in keys if k in props})
 
 
 def _program() -> None:
@@ -172,26 +153,10 @@ def _fill(count: int) -> int:
     return len(sums)
 
 
-def _event(path: str, query: dict[str, str], claims: dict[str, str]) -> dict[str, Any]:
-    return {
-        "version": "2.0", "routeKey": f"GET {path}", "rawPath": path,
-        "rawQueryString": "&".join(f"{k}={v}" for k, v in query.items()),
-        "queryStringParameters": query or None, "pathParameters": None, "headers": {},
-        "requestContext": {"http": {"method": "GET", "path": path, "sourceIp": "127.0.0.1"},
-                           "authorizer": {"jwt": {"claims": claims, "scopes": None}},
-                           "requestId": "bench", "stage": "$default"},
-        "body": None, "isBase64Encoded": False,
-    }
-
-
 def _call(path: str, query: dict[str, str], claims: dict[str, str]) -> tuple[dict[str, Any], Tally]:
     from leads.handlers.api import handler
 
-    with tally() as counted:
-        response = handler(_event(path, query, claims), _Context())
-    if response["statusCode"] >= 400:
-        raise RuntimeError(f"GET {path} answered {response['statusCode']}: {response['body']}")
-    return json.loads(response["body"]), counted
+    return call(handler, api_event("GET", path, path, claims=claims, query=query))
 
 
 YEAR_QUERY = {"from": MONTHS[0], "to": MONTHS[-1]}
@@ -222,10 +187,10 @@ def _measure_size(count: int) -> Measured:
 
     from trellis.settings import get_settings
 
-    _environment()
+    environment("leads", "LeadsTable")
     get_settings.cache_clear()
     with mock_aws():
-        _create_table()
+        create_table("LeadsTable")
         _program()
         cells = _fill(count)
         tallies, totals = {}, {}
@@ -259,8 +224,8 @@ def measure() -> tuple[list[Row], Measured, Measured]:
 
 def _calls(calls: list[str]) -> str:
     counted: dict[str, int] = {}
-    for call in calls:
-        counted[call] = counted.get(call, 0) + 1
+    for name in calls:
+        counted[name] = counted.get(name, 0) + 1
     return ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in counted.items())
 
 

@@ -9,7 +9,6 @@ repeated runs of the in-memory part (scoring and choosing the best) over the row
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import statistics
@@ -19,10 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-
-from bench.partners import Tally, tally
-from local.template import ROOT, template
+from bench.harness import Tally, api_event, call, create_table, environment
+from local.template import ROOT
 
 for _path in (ROOT / "shared", ROOT / "services" / "leads"):
     if str(_path) not in sys.path:
@@ -49,22 +46,6 @@ SUB_CATEGORIES = tuple(f"segment {index}" for index in range(15))
 # (label, lead country): the largest country, a middling one, the smallest, and a lead without one
 LEADS = (("largest country (DE)", "DE"), ("15th country (DK)", "DK"), ("30th country (IL)", "IL"),
          ("no country (anywhere only)", None))
-
-
-def _environment() -> None:
-    os.environ.update({
-        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-        "POWERTOOLS_SERVICE_NAME": "leads", "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
-        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": "LeadsTable",
-        "CURSOR_SECRET": "bench-cursor-secret-0123456789abcdef0123456789",
-    })
-
-
-def _create_table() -> None:
-    props = template().tables["LeadsTable"]
-    keys = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
-            "BillingMode")
-    boto3.client("dynamodb").create_table(TableName="LeadsTable", **{k: props[k] for k in keys if k in props})
 
 
 @dataclass
@@ -128,11 +109,6 @@ def _fill(rng: random.Random) -> Program:
     return program
 
 
-class _Context:
-    function_name, memory_limit_in_mb, aws_request_id = "bench", 512, "bench"
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:bench"
-
-
 def _criteria(rng: random.Random, country: str | None) -> dict[str, Any]:
     return {"country": country, "industry": "software_saas", "employee_count": 250,
             "keywords": rng.sample(KEYWORDS, 3), "sub_categories": rng.sample(SUB_CATEGORIES, 1)}
@@ -142,19 +118,8 @@ def _request(body: dict[str, Any]) -> tuple[dict[str, Any], Tally]:
     from leads.handlers.api import handler
 
     path = "/routing/suggestions"
-    event = {
-        "version": "2.0", "routeKey": f"POST {path}", "rawPath": path, "rawQueryString": "",
-        "headers": {"content-type": "application/json"},
-        "requestContext": {"http": {"method": "POST", "path": path, "sourceIp": "127.0.0.1"},
-                           "authorizer": {"jwt": {"claims": ADMIN, "scopes": None}},
-                           "requestId": "bench", "stage": "$default"},
-        "body": json.dumps(body), "isBase64Encoded": False,
-    }
-    with tally() as counted:
-        response = handler(event, _Context())
-    if response["statusCode"] != 200:
-        raise RuntimeError(f"POST {path} answered {response['statusCode']}: {response['body']}")
-    return json.loads(response["body"]), counted
+    answer, counted = call(handler, api_event("POST", path, path, claims=ADMIN, body=body))
+    return dict(answer), counted
 
 
 def _scoring_ms(criteria_body: dict[str, Any]) -> tuple[float, float]:
@@ -189,11 +154,11 @@ def measure() -> tuple[Program, list[Row]]:
 
     from trellis.settings import get_settings
 
-    _environment()
+    environment("leads", "LeadsTable")
     get_settings.cache_clear()
     rng = random.Random(20261124)
     with mock_aws():
-        _create_table()
+        create_table("LeadsTable")
         program = _fill(rng)
         rows = []
         for label, country in LEADS:

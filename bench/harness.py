@@ -1,0 +1,117 @@
+"""What every DynamoDB-counting bench shares: the call tally, the function's environment, its table from
+template.yaml, and an API Gateway HTTP API (v2) event handed to the real handler in process."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.handlers import BUILTIN_HANDLERS
+
+from local.template import template
+
+CURSOR_SECRET = "bench-cursor-secret-0123456789abcdef0123456789"  # noqa: S105 - a bench-only key
+_TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
+               "BillingMode")
+
+
+@dataclass
+class Tally:
+    calls: list[str] = field(default_factory=list)
+    read: int = 0
+    written: int = 0
+
+
+_active: list[Tally] = []
+
+
+def _after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    if not _active:
+        return
+    tally = _active[-1]
+    tally.calls.append(model.name)
+    if model.name in {"Query", "Scan"}:
+        # What DynamoDB read (and bills), before any FilterExpression dropped items.
+        tally.read += int(parsed.get("ScannedCount", parsed.get("Count", 0)))
+    elif model.name == "GetItem":
+        tally.read += 1 if parsed.get("Item") else 0
+    elif model.name == "BatchGetItem":
+        tally.read += sum(len(items) for items in parsed.get("Responses", {}).values())
+
+
+def _count_writes(params: dict[str, Any], model: Any, **_: Any) -> None:
+    if not _active:
+        return
+    if model.name == "BatchWriteItem":
+        _active[-1].written += sum(len(requests) for requests in params.get("RequestItems", {}).values())
+    elif model.name == "TransactWriteItems":
+        _active[-1].written += len(params.get("TransactItems", []))
+    elif model.name in {"PutItem", "UpdateItem", "DeleteItem"}:
+        _active[-1].written += 1
+
+
+BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
+BUILTIN_HANDLERS.append(("provide-client-params.dynamodb", _count_writes))
+
+
+@contextmanager
+def tally() -> Iterator[Tally]:
+    current = Tally()
+    _active.append(current)
+    try:
+        yield current
+    finally:
+        _active.remove(current)
+
+
+def environment(service: str, table: str, **extra: str) -> None:
+    os.environ.update({
+        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+        "POWERTOOLS_SERVICE_NAME": service, "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
+        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": table,
+        "CURSOR_SECRET": CURSOR_SECRET, **extra,
+    })
+
+
+def create_table(logical_id: str, *, name: str | None = None, stream: bool = False) -> None:
+    """The table as template.yaml declares it (named ``name``, else its logical id)."""
+    props = template().tables[logical_id]
+    request = {key: props[key] for key in _TABLE_KEYS if key in props}
+    if stream:
+        request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    boto3.client("dynamodb").create_table(TableName=name or logical_id, **request)
+
+
+class Context:
+    function_name, memory_limit_in_mb, aws_request_id = "bench", 512, "bench"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:bench"
+
+
+def api_event(method: str, path: str, route: str, *, claims: dict[str, str],
+              query: dict[str, str] | None = None, body: Any = None,
+              params: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "version": "2.0", "routeKey": f"{method} {route}", "rawPath": path,
+        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
+        "queryStringParameters": query or None, "pathParameters": params,
+        "headers": {"content-type": "application/json"},
+        "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
+                           "authorizer": {"jwt": {"claims": claims, "scopes": None}},
+                           "requestId": "bench", "stage": "$default"},
+        "body": json.dumps(body) if body is not None else None, "isBase64Encoded": False,
+    }
+
+
+def call(handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+         event: dict[str, Any]) -> tuple[Any, Tally]:
+    """The handler's answer (a 4xx or 5xx is an error of the bench) and what it cost."""
+    with tally() as counted:
+        response = handler(event, Context())
+    if response["statusCode"] >= 400:
+        raise RuntimeError(f"{event['routeKey']} answered {response['statusCode']}: {response['body']}")
+    return json.loads(response["body"] or "null"), counted
