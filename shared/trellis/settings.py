@@ -31,9 +31,17 @@ class Settings(BaseModel):
     # The leads service's own key material: seals the CRM webhook secrets it must keep, signs the
     # public referral form's tokens (each use derives its own key from it).
     leads_secret_key: SecretStr | None = Field(default=None, alias="LEADS_SECRET_KEY", min_length=32)
+    # The notifications service's key material: seals webhook endpoint secrets, signs unsubscribe links.
+    notifications_secret_key: SecretStr | None = Field(
+        default=None, alias="NOTIFICATIONS_SECRET_KEY", min_length=32,
+    )
     # The Cognito user pool whose logins the partners service keeps in step (identity-sync consumer).
     user_pool_id: str | None = Field(default=None, alias="USER_POOL_ID", min_length=1)
     outbox_ttl_days: int = Field(default=7, alias="OUTBOX_TTL_DAYS", ge=1, le=365)
+    # Where vendor users open the console (links in emails to them point there).
+    app_base_url: str = Field(
+        default="http://localhost:3000", alias="APP_BASE_URL", pattern=r"^https?://[^\s]+[^/]$",
+    )
     # Where partners' users open the portal (links in answers and emails point there).
     portal_base_url: str = Field(
         default="http://localhost:3000/portal", alias="PORTAL_BASE_URL", pattern=r"^https?://[^\s]+[^/]$",
