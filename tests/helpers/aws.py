@@ -135,6 +135,13 @@ class Stack:
             if entity is None or _entity_of(item) == entity
         ]
 
+    def drop_outbox(self, table: str) -> None:
+        """Forget the events a fixture's set-up wrote (a test asserts the events of what it does)."""
+        names = self.tables[table]
+        for item in self.items(table, entity="Outbox"):
+            client("dynamodb").delete_item(
+                TableName=names, Key={"pk": {"S": item["pk"]}, "sk": {"S": item["sk"]}})
+
     def entity_counts(self, table: str) -> Counter[str]:
         """How many items of each entity the table holds, without converting them."""
         return Counter(str(_entity_of(item)) for item in self._moto_items(table))

@@ -17,8 +17,9 @@ from trellis.principal import Role
 
 
 @pytest.fixture
-def partners(service: Callable[..., ApiClient]) -> ApiClient:
-    """The partners API as acme's admin, with every test person in their organisation's directory."""
+def partners(aws: Stack, service: Callable[..., ApiClient]) -> ApiClient:
+    """The partners API as acme's admin, with every test person in their organisation's directory
+    (their ``UserRegistered`` events are dropped: tests assert the events of what they do)."""
     api = service("partners", ANA)
     with api.runner.env_applied():
         from partners.logic.organisations import register_user
@@ -31,6 +32,7 @@ def partners(service: Callable[..., ApiClient]) -> ApiClient:
                 name=person.user_id,
                 roles={Role(role) for role in person.roles},
             )
+    aws.drop_outbox("PartnersTable")
     return api
 
 

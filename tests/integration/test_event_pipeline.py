@@ -71,8 +71,9 @@ def test_a_stage_change_lands_in_the_assigned_users_inbox_exactly_once(
 
     # When the stream reaches the publisher through the template's filter
     published = _publish_partners_stream(aws, function)
-    # Then only the two outbox inserts passed the filter
-    assert [json.loads(r["dynamodb"]["NewImage"]["detail"]["S"])["type"] for r in published] == [
+    # Then only the outbox inserts passed the filter (after those of the directory's set-up)
+    types = [json.loads(r["dynamodb"]["NewImage"]["detail"]["S"])["type"] for r in published]
+    assert [kind for kind in types if kind != "UserRegistered"] == [
         "PartnershipCreated",
         "PartnershipStageChanged",
     ]

@@ -207,8 +207,8 @@ class LeadRecord(LeadCustomer):
             distributor_partnership_id=self.distributor_partnership_id, company_name=self.company_name,
             customer_domain=self.customer_domain, country=self.country,
             registration_status=self.registration_status, deal_id=self.deal_id,
-            referral_code=self.referral_code, attribution=self.attribution, created_at=self.created_at,
-            version=self.version,
+            referral_code=self.referral_code, attribution=self.attribution,
+            created_by_user_id=self.created_by_user_id, created_at=self.created_at, version=self.version,
         )
 
 

@@ -57,6 +57,7 @@ class LeadSnapshot(_Part):
     deal_id: str | None = None
     referral_code: str | None = None
     attribution: list[AttributionLink] = Field(default_factory=list)
+    created_by_user_id: str | None = None  # the submitter (of sender_organisation_id)
     created_at: datetime
     version: int
 

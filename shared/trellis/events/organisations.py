@@ -144,6 +144,20 @@ class PartnerJoined(EventData):
     vendor_organisation_name: str | None = None
 
 
+class UserRegistered(EventData):
+    """A user written directly by an operator (an organisation's first administrator, the demo), not
+    through an invitation. With ``InvitationAccepted`` it is how other services learn who exists."""
+
+    event_type: ClassVar[str] = "UserRegistered"
+    source: ClassVar[str] = SOURCE
+
+    user_id: str
+    organisation_id: str
+    email: str
+    name: str
+    roles: list[str]
+
+
 class UserRolesChanged(EventData):
     event_type: ClassVar[str] = "UserRolesChanged"
     source: ClassVar[str] = SOURCE
@@ -201,6 +215,8 @@ EXAMPLES: tuple[EventData, ...] = (
         partner_organisation_id="3b1f0c2d4e5f60718293a4b5c6d7e8f9", organisation_created=True,
         user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", email="sally@northwind.example",
     ),
+    UserRegistered(user_id="u-ana", organisation_id="acme", email="ana@acme.example", name="Ana",
+                   roles=["admin"]),
     UserRolesChanged(
         user_id="u-ben", organisation_id="acme", email="ben@acme.example", from_roles=["partner_manager"],
         to_roles=["admin", "partner_manager"],

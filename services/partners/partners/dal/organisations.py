@@ -12,7 +12,8 @@ from pynamodb.exceptions import TransactWriteError
 from partners.dal.tables import OrganisationItem, Outbox, PartnersItem, UserEmailItem, UserItem
 from trellis.dynamo import transaction
 from trellis.errors import Conflict, NotFound
-from trellis.events import EventEnvelope
+from trellis.events import SYSTEM, EventEnvelope
+from trellis.events.organisations import UserRegistered
 from trellis.keys import key, org_key
 from trellis.outbox import outbox_item
 
@@ -66,10 +67,17 @@ def put_organisation(organisation_id: str, name: str) -> None:
 
 
 def put_user(organisation_id: str, user_id: str, *, email: str, name: str, roles: set[str]) -> None:
-    """A user written directly (the demo and the tests' directory), with the claim of their email."""
+    """A user written directly (an operator, the demo, the tests' directory), with the claim of their
+    email and the event that tells the other services the user exists."""
+    registered = EventEnvelope.new(
+        UserRegistered(user_id=user_id, organisation_id=organisation_id, email=email, name=name,
+                       roles=sorted(roles)),
+        tenant_id=organisation_id, actor=SYSTEM,
+    )
     with transaction(PartnersItem) as write:
         write.save(new_user_item(organisation_id, user_id, email=email, name=name, roles=roles))
         write.save(email_claim_item(organisation_id, email, user_id))
+        write.save(outbox_item(Outbox, registered))
 
 
 def get_organisation(organisation_id: str) -> OrganisationItem | None:
