@@ -17,6 +17,7 @@ from trellis.events import (
     network,
     organisations,
     partners,
+    portal,
     profiles,
     referral_codes,
 )
@@ -25,7 +26,7 @@ from trellis.events.envelope import EventData, EventEnvelope
 # One module per area; each lists an example of every event it defines.
 _MODULES = (
     partners, organisations, profiles, commissions, network, journey, crm, leads, ledger, referral_codes,
-    crm_webhooks,
+    crm_webhooks, portal,
 )
 
 EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType(

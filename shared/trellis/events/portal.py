@@ -1,0 +1,91 @@
+"""Portal events (source ``trellis.portal``): messages, project tasks and certifications.
+
+The tenant of each is the vendor whose program the partnership belongs to. Each names both
+organisations of the partnership, so a consumer can tell "the other side" without a lookup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from trellis.events.envelope import EventData
+
+SOURCE = "trellis.portal"
+
+Side = Literal["vendor", "partner"]
+
+
+class MessagePosted(EventData):
+    """A message in a partnership's messages room; the other side hears about it."""
+
+    event_type: ClassVar[str] = "MessagePosted"
+    source: ClassVar[str] = SOURCE
+
+    message_id: str
+    partnership_id: str
+    company_name: str  # the partner company
+    vendor_organisation_id: str
+    vendor_organisation_name: str | None = None
+    partner_organisation_id: str
+    author_side: Side
+    author_user_id: str
+    author_name: str
+    excerpt: str = Field(max_length=280)  # the start of the message, never the whole of it
+
+
+class TaskAssigned(EventData):
+    """A task of a shared project was assigned to someone (of either side)."""
+
+    event_type: ClassVar[str] = "TaskAssigned"
+    source: ClassVar[str] = SOURCE
+
+    project_id: str
+    project_name: str
+    task_id: str
+    title: str
+    partnership_id: str
+    assignee_organisation_id: str
+    assignee_user_id: str
+    due_on: date | None = None
+
+
+class CertificationEarned(EventData):
+    """A partner's user completed a certification of the vendor's training."""
+
+    event_type: ClassVar[str] = "CertificationEarned"
+    source: ClassVar[str] = SOURCE
+
+    certification_id: str
+    certification_name: str
+    partnership_id: str
+    partner_organisation_id: str
+    user_id: str
+    user_name: str
+
+
+_PARTNERSHIP = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
+_PARTNER = "3b1f0c2d4e5f60718293a4b5c6d7e8f9"
+
+EXAMPLES: tuple[EventData, ...] = (
+    MessagePosted(
+        message_id="1772445600000a1b2c3d4e5f6a", partnership_id=_PARTNERSHIP,
+        company_name="Northwind Consulting",
+        vendor_organisation_id="acme", vendor_organisation_name="Acme", partner_organisation_id=_PARTNER,
+        author_side="vendor", author_user_id="u-ben", author_name="Ben",
+        excerpt="Can we review the Q3 pipeline?",
+    ),
+    TaskAssigned(
+        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
+        task_id="1772445600000c1b2c3d4e5f6a",
+        title="Run the data migration", partnership_id=_PARTNERSHIP, assignee_organisation_id=_PARTNER,
+        assignee_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", due_on=date(2026, 3, 31),
+    ),
+    CertificationEarned(
+        certification_id="1772445600000d1b2c3d4e5f6a", certification_name="Acme Sales Professional",
+        partnership_id=_PARTNERSHIP, partner_organisation_id=_PARTNER,
+        user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally",
+    ),
+)
