@@ -4,7 +4,14 @@
 |---------------|----------------------------|---------------------------------|
 | Notification  | ORG#<org>#USER#<user>#     | NOTIFICATION#<occurred>-<event># |
 | Inbox         | ORG#<org>#USER#<user>#     | INBOX#                          |
+| Recipient     | ORG#<org>#DIRECTORY#       | USER#<user>#                    |
+| Partnership   | ORG#<vendor>#PARTNERSHIP#<id># | PARTNERSHIP#                |
 | Outbox        | ORG#<org>#OUTBOX#<event>#  | OUTBOX#                         |
+
+Recipient (the directory entry of a user, built only from events, plus the user's own preferences):
+gsi1pk ``DIGEST#<daily|weekly>#<shard>#``, gsi1sk ``ORG#<org>#USER#<user>#`` while the user takes a
+digest (a sparse index: the digest run reads only subscribers, spread over ``DIGEST_SHARDS``).
+Partnership: the vendor users assigned to it and the partner organisation, from partners' events.
 
 The notification's key is derived from the event, so a redelivered event cannot add a second one.
 The inbox item holds the unread counter and the "all read before" watermark (mark-all-read is O(1)).
@@ -12,9 +19,15 @@ The inbox item holds the unread counter and the "all read before" watermark (mar
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 
-from trellis.dynamo import table_model
+from trellis.dynamo import Gsi1, table_model
 from trellis.outbox import outbox_model
 
 NotificationsItem = table_model("notifications")
@@ -35,3 +48,34 @@ class NotificationItem(NotificationsItem, discriminator="Notification"):  # type
 class InboxItem(NotificationsItem, discriminator="Inbox"):  # type: ignore[valid-type,misc,call-arg]
     unread = NumberAttribute(default=0)
     read_all_before = UTCDateTimeAttribute(null=True)
+
+
+class RecipientItem(NotificationsItem, discriminator="Recipient"):  # type: ignore[valid-type,misc,call-arg]
+    """Who a user is (from the partners service's events) and how they want to hear (their own choice).
+
+    The two halves are written by different hands - events set ``email``/``name``/``roles``/``active``
+    (only when newer than ``known_at``), the user's requests set the preferences - with UpdateItem
+    on distinct attributes, so neither overwrites the other.
+    """
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    roles = UnicodeSetAttribute(null=True)
+    active = BooleanAttribute(default=True)
+    known_at = UTCDateTimeAttribute(null=True)
+    # "<category>.<channel>" the user turned off / on against the category's default (set operations,
+    # so two changes at once - a preferences page and an unsubscribe link - both hold)
+    muted = UnicodeSetAttribute(null=True)
+    unmuted = UnicodeSetAttribute(null=True)
+    digest = UnicodeAttribute(null=True)  # daily | weekly; absent: off
+    last_digest_at = UTCDateTimeAttribute(null=True)
+    by_digest = Gsi1()
+
+
+class PartnershipItem(NotificationsItem, discriminator="Partnership"):  # type: ignore[valid-type,misc,call-arg]
+    company_name = UnicodeAttribute()
+    assigned_user_ids = UnicodeSetAttribute(null=True)
+    assignees_at = UTCDateTimeAttribute(null=True)  # the event the assignees come from
+    partner_organisation_id = UnicodeAttribute(null=True)
+    deleted = BooleanAttribute(default=False)

@@ -1,4 +1,4 @@
-"""HTTP routes for the caller's own in-app inbox."""
+"""HTTP routes for the caller's own in-app inbox and notification preferences."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from notifications.logic import inbox as logic
-from notifications.models import Notification, NotificationId, UnreadCount
+from notifications.logic import preferences
+from notifications.models import Notification, NotificationId, Preferences, PreferencesUpdate, UnreadCount
 from trellis.api import current_principal
 from trellis.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 
@@ -38,3 +39,14 @@ def mark_read(notification_id: Annotated[NotificationId, Path()]) -> Notificatio
 @router.post("/notifications/read-all", summary="Mark all my notifications read", tags=["notifications"])
 def mark_all_read() -> UnreadCount:
     return logic.mark_all_read(current_principal(router))
+
+
+@router.get("/notifications/preferences", summary="How I want to hear about things", tags=["notifications"])
+def get_preferences() -> Preferences:
+    return preferences.get_preferences(current_principal(router))
+
+
+@router.patch("/notifications/preferences", summary="Change my channels per category and my digest",
+              tags=["notifications"])
+def update_preferences(update: PreferencesUpdate) -> Preferences:
+    return preferences.update_preferences(current_principal(router), update)
