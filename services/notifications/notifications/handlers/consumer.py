@@ -1,8 +1,8 @@
-"""Lambda entry point: events from the bus (via the notifications queue) → in-app notifications."""
+"""Lambda entry point: events from the bus (via the notifications queue) → the recipients directory,
+in-app notifications, emails and webhook deliveries."""
 
-from notifications.logic.delivery import deliver
-from notifications.logic.rules import RULES
+from notifications.logic.delivery import HANDLED, handle
 from trellis.consumer import Consumer
 
-consumer = Consumer("notifications", dict.fromkeys(RULES, deliver))
+consumer = Consumer("notifications", dict.fromkeys(HANDLED, handle))
 handler = consumer.lambda_handler
