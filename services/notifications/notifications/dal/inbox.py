@@ -137,3 +137,13 @@ def mark_all_read(organisation_id: str, user_id: str, now: datetime) -> None:
             InboxItem.unread.set(0), InboxItem.read_all_before.set(now), InboxItem.entity.set(InboxItem),
         ],
     )
+
+
+def since(organisation_id: str, user_id: str, after: datetime, *, limit: int) -> list[NotificationItem]:
+    """The user's notifications of events after ``after``, newest first, at most ``limit`` (one Query)."""
+    after_key = f"NOTIFICATION#{after.astimezone(UTC):%Y%m%d%H%M%S%f}."  # "." sorts after that time's "-"
+    result = NotificationItem.query(
+        inbox_pk(organisation_id, user_id), NotificationItem.sk.between(after_key, "NOTIFICATION#~"),
+        scan_index_forward=False, limit=limit,
+    )
+    return [item for item in result if isinstance(item, NotificationItem)]
