@@ -19,13 +19,14 @@ from trellis.events import (
     partners,
     profiles,
     referral_codes,
+    webhooks,
 )
 from trellis.events.envelope import EventData, EventEnvelope
 
 # One module per area; each lists an example of every event it defines.
 _MODULES = (
     partners, organisations, profiles, commissions, network, journey, crm, leads, ledger, referral_codes,
-    crm_webhooks,
+    crm_webhooks, webhooks,
 )
 
 EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType(
