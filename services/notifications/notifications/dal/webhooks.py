@@ -85,7 +85,8 @@ def create_endpoint(item: WebhookEndpointItem, envelope: EventEnvelope) -> None:
             write.save(outbox_item(Outbox, envelope))
     except TransactWriteError as error:
         codes = _codes(error)
-        if codes[1:2] == ["ConditionalCheckFailed"]:
+        # PynamoDB sends puts before updates: the endpoint, the outbox item, then the count.
+        if codes[2:3] == ["ConditionalCheckFailed"]:
             raise Conflict(f"an organisation has at most {MAX_ENDPOINTS} webhook endpoints; delete one first",
                            field="url") from error
         if "TransactionConflict" in codes:
