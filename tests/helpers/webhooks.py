@@ -75,7 +75,7 @@ def drain(stack: Stack) -> list[Queued]:
     taken = list(queue._messages)
     queue._messages.clear()
     return [Queued(json.loads(message.body),
-                   round(message.delayed_until - message.sent_timestamp / 1000) if message.delayed_until else 0)
+                   round((message.delayed_until - message.sent_timestamp) / 1000) if message.delayed_until else 0)
             for message in taken]
 
 
