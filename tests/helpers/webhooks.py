@@ -44,7 +44,8 @@ class Internet:
     def transport(self, *, address: Any, destination: Any, headers: Mapping[str, str], body: bytes) -> Any:
         from notifications.logic.outbound_http import Answer
 
-        self.received.append(Received(str(address), destination.host, destination.target, dict(headers), body))
+        self.received.append(
+            Received(str(address), destination.host, destination.target, dict(headers), body))
         queued = self.answers.get(destination.host) or [200]
         answer = queued.pop(0) if len(queued) > 1 else queued[0]
         if isinstance(answer, Exception):
@@ -75,7 +76,8 @@ def drain(stack: Stack) -> list[Queued]:
     taken = list(queue._messages)
     queue._messages.clear()
     return [Queued(json.loads(message.body),
-                   round((message.delayed_until - message.sent_timestamp) / 1000) if message.delayed_until else 0)
+                   round((message.delayed_until - message.sent_timestamp) / 1000)
+                   if message.delayed_until else 0)
             for message in taken]
 
 

@@ -38,8 +38,8 @@ class Recipe:
 ENDPOINT = "/webhooks/endpoints/{endpoint}"
 RECIPES: dict[str, Recipe] = {
     "GET /notifications": Recipe(lambda w: ("/notifications", None), collection=True, no_role=None),
-    "GET /notifications/unread-count": Recipe(lambda w: ("/notifications/unread-count", None), collection=True,
-                                              no_role=None),
+    "GET /notifications/unread-count": Recipe(
+        lambda w: ("/notifications/unread-count", None), collection=True, no_role=None),
     "POST /notifications/{notification_id}/read": Recipe(
         lambda w: (f"/notifications/{w['notification']}/read", None), no_role=None),
     "POST /notifications/read-all": Recipe(lambda w: ("/notifications/read-all", None), collection=True,
@@ -54,7 +54,8 @@ RECIPES: dict[str, Recipe] = {
     "DELETE /webhooks/endpoints/{endpoint_id}": Recipe(lambda w: (ENDPOINT.format(**w), None)),
     "POST /webhooks/endpoints/{endpoint_id}/rotate-secret": Recipe(
         lambda w: (ENDPOINT.format(**w) + "/rotate-secret", None)),
-    "POST /webhooks/endpoints/{endpoint_id}/enable": Recipe(lambda w: (ENDPOINT.format(**w) + "/enable", None)),
+    "POST /webhooks/endpoints/{endpoint_id}/enable": Recipe(
+        lambda w: (ENDPOINT.format(**w) + "/enable", None)),
     "GET /webhooks/endpoints/{endpoint_id}/deliveries": Recipe(
         lambda w: (ENDPOINT.format(**w) + "/deliveries", None)),
 }
@@ -72,7 +73,8 @@ def world(service: Callable[..., ApiClient], function: Callable[[str], FunctionR
     from notifications.logic.webhooks import fan_out
 
     with function("NotificationsConsumerFunction").env_applied():
-        assert fan_out(OutboundEvent("acme", "lead.received", "evt-1", datetime.now(UTC), {"name": SECRET})) == 1
+        event = OutboundEvent("acme", "lead.received", "evt-1", datetime.now(UTC), {"name": SECRET})
+        assert fan_out(event) == 1
     assert deliver(stage_changed(assigned=["u-ana"], company_name=SECRET)).failed == []
     notification = api.get("/notifications").json()["items"][0]["id"]
     return api, {"endpoint": endpoint, "notification": notification}

@@ -125,7 +125,8 @@ def test_fan_out_again_adds_nothing_and_requeues_what_is_pending(api: ApiClient,
     # an endpoint added since gets the redelivered event; the others are not doubled
     third = _endpoint(api)
     assert fan_out() == 1
-    assert len(_log(api, third)) == 1 and len(_log(api, first)) == 1
+    assert len(_log(api, third)) == 1
+    assert len(_log(api, first)) == 1
 
 
 def test_an_organisation_without_endpoints_costs_one_query(fan_out: Callable[..., int], aws: Stack) -> None:
@@ -159,7 +160,8 @@ def test_a_delivery_is_a_signed_post_the_reference_library_accepts(
         Webhook("whsec_" + "A" * 43 + "=").verify(request.body, request.headers)
     [delivery] = _log(api, endpoint)
     assert (delivery["status"], delivery["attempts"], delivery["last_status_code"]) == ("succeeded", 1, 200)
-    assert delivery["next_attempt_at"] is None and drain(aws) == []
+    assert delivery["next_attempt_at"] is None
+    assert drain(aws) == []
 
 
 def test_a_duplicate_message_makes_no_second_call(api: ApiClient, aws: Stack, worker: FunctionRunner,
@@ -190,7 +192,8 @@ def test_failures_are_retried_on_the_standard_webhooks_schedule_then_the_deliver
         assert delivery["attempts"] == attempt + 1
         assert (delivery["last_status_code"], delivery["last_error"]) == (503, "HTTP 503: nope")
         if wait is None:
-            assert delivery["status"] == "failed" and delivery["next_attempt_at"] is None
+            assert delivery["status"] == "failed"
+            assert delivery["next_attempt_at"] is None
             break
         assert delivery["status"] == "pending"
         due = datetime.fromisoformat(delivery["next_attempt_at"])
@@ -205,13 +208,15 @@ def test_failures_are_retried_on_the_standard_webhooks_schedule_then_the_deliver
                 break
             work(aws, worker, next_message.body)
             assert len(internet.received) == attempt + 1  # nothing called while waiting
-    assert len(internet.received) == 8 and drain(aws) == []
+    assert len(internet.received) == 8
+    assert drain(aws) == []
     assert len(webhook_ids) == 1  # the same webhook-id on every retry
 
 
 def aws_queue_put_back(aws: Stack, worker: FunctionRunner, body: dict[str, Any]) -> None:
     """Send a message the test took off the queue back to it (it is due now)."""
-    client("sqs").send_message(QueueUrl=aws.queue_urls["NotificationsWebhookQueue"], MessageBody=json.dumps(body))
+    client("sqs").send_message(QueueUrl=aws.queue_urls["NotificationsWebhookQueue"],
+                               MessageBody=json.dumps(body))
 
 
 def test_a_timeout_or_refused_connection_is_a_failed_attempt(
@@ -222,7 +227,8 @@ def test_a_timeout_or_refused_connection_is_a_failed_attempt(
     fan_out()
     _run(aws, worker)
     [delivery] = _log(api, endpoint)
-    assert delivery["status"] == "pending" and delivery["last_status_code"] is None
+    assert delivery["status"] == "pending"
+    assert delivery["last_status_code"] is None
     assert delivery["last_error"] == "TimeoutError: read timed out"
     assert api.get(f"/webhooks/endpoints/{endpoint['id']}").json()["consecutive_failures"] == 1
 
@@ -238,7 +244,8 @@ def test_an_endpoint_whose_address_turned_private_is_not_called(
     # Then nothing is sent and the attempt failed, saying why
     assert internet.received == []
     [delivery] = _log(api, endpoint)
-    assert delivery["status"] == "pending" and delivery["attempts"] == 1
+    assert delivery["status"] == "pending"
+    assert delivery["attempts"] == 1
     assert "10.0.0.5 is a private address" in delivery["last_error"]
 
 
@@ -294,13 +301,17 @@ def test_an_endpoint_failing_ten_times_in_a_row_is_disabled_until_its_owner_enab
         fan_out(f"evt-b{index}")
     _run(aws, worker)
     shown = api.get(f"/webhooks/endpoints/{endpoint['id']}").json()
-    assert shown["enabled"] is False and shown["disabled_at"] is not None
+    assert shown["enabled"] is False
+    assert shown["disabled_at"] is not None
     assert shown["disabled_reason"].startswith("10 failed attempts in a row; the last: HTTP 500")
     disabled = [event for event in outbox_events(aws, TABLE) if event["type"] == "WebhookEndpointDisabled"]
-    assert len(disabled) == 1 and disabled[0]["actor"]["kind"] == "system"
-    assert disabled[0]["data"]["host"] == HOST and endpoint["secret"] not in str(disabled)
+    assert len(disabled) == 1
+    assert disabled[0]["actor"]["kind"] == "system"
+    assert disabled[0]["data"]["host"] == HOST
+    assert endpoint["secret"] not in str(disabled)
     last = next(item for item in _log(api, endpoint) if item["event_id"] == "evt-b9")
-    assert last["status"] == "failed" and "disabled" in last["last_error"]
+    assert last["status"] == "failed"
+    assert "disabled" in last["last_error"]
 
     # a disabled endpoint gets no new deliveries, and its pending ones stop at their next attempt
     calls = len(internet.received)
@@ -308,7 +319,8 @@ def test_an_endpoint_failing_ten_times_in_a_row_is_disabled_until_its_owner_enab
     clock.advance(seconds=10)  # the retries of evt-b0…8 are due
     _run(aws, worker)
     assert len(internet.received) == calls
-    assert all(item["status"] == "failed" for item in _log(api, endpoint) if item["event_id"].startswith("evt-b"))
+    retried = [item for item in _log(api, endpoint) if item["event_id"].startswith("evt-b")]
+    assert all(item["status"] == "failed" for item in retried)
 
     # its owner enables it again: a clean count, and new events are delivered
     enabled = api.post(f"/webhooks/endpoints/{endpoint['id']}/enable")

@@ -50,31 +50,39 @@ def test_an_admin_registers_an_endpoint_and_sees_its_secret_once(api: ApiClient,
         "url": URL, "event_types": ["lead.received"], "description": "CRM sync"})
     assert response.status == 201, response.text
     created = response.json()
-    assert created["url"] == URL and created["event_types"] == ["lead.received"]
-    assert created["description"] == "CRM sync" and created["enabled"] is True
+    assert created["url"] == URL
+    assert created["event_types"] == ["lead.received"]
+    assert created["description"] == "CRM sync"
+    assert created["enabled"] is True
     secret = created["secret"]
-    assert secret.startswith("whsec_") and len(secret) >= len("whsec_") + 32
+    assert secret.startswith("whsec_")
+    assert len(secret) >= len("whsec_") + 32
     assert created["secret_hint"] == f"whsec_…{secret[-4:]}"
     # One transaction: the endpoint, the organisation's endpoint count and the event
     assert response.calls.operations == ["TransactWriteItems"]
 
     # The secret is never shown again, nor stored in clear, nor in the event
     shown = api.get(f"/webhooks/endpoints/{created['id']}")
-    assert shown.status == 200 and "secret" not in shown.json()
+    assert shown.status == 200
+    assert "secret" not in shown.json()
     assert secret not in api.get("/webhooks/endpoints").text
     stored = aws.items(TABLE, entity="WebhookEndpoint")
-    assert len(stored) == 1 and secret not in str(stored) and secret[6:] not in str(stored)
+    assert len(stored) == 1
+    assert secret not in str(stored)
+    assert secret[6:] not in str(stored)
     events = outbox_events(aws, TABLE)
     assert [event["type"] for event in events] == ["WebhookEndpointCreated"]
     assert events[0]["data"] == {"organisation_id": "acme", "endpoint_id": created["id"],
                                  "host": "hooks.acme.example", "event_types": ["lead.received"]}
-    assert secret not in str(events) and "/trellis" not in str(events)
+    assert secret not in str(events)
+    assert "/trellis" not in str(events)
 
 
 def test_a_partner_admin_registers_endpoints_of_the_partner_organisation(api: ApiClient) -> None:
     created = _create(api, user=SALLY)
     assert api.get(f"/webhooks/endpoints/{created['id']}", user=SALLY).status == 200
-    assert [item["id"] for item in api.get("/webhooks/endpoints", user=SALLY).json()["items"]] == [created["id"]]
+    listed = api.get("/webhooks/endpoints", user=SALLY).json()["items"]
+    assert [item["id"] for item in listed] == [created["id"]]
     assert api.get("/webhooks/endpoints").json()["items"] == []  # acme has none
 
 
@@ -89,7 +97,8 @@ def test_the_list_shows_every_endpoint_in_one_query(api: ApiClient) -> None:
 def test_the_event_types_are_the_catalogue(api: ApiClient) -> None:
     response = api.get("/webhooks/event-types")
     assert response.status == 200
-    assert {item["type"]: item["description"] for item in response.json()["items"]} == dict(WEBHOOK_EVENT_TYPES)
+    listed = {item["type"]: item["description"] for item in response.json()["items"]}
+    assert listed == dict(WEBHOOK_EVENT_TYPES)
 
 
 def test_an_organisation_has_at_most_twenty_endpoints(api: ApiClient) -> None:
@@ -137,7 +146,8 @@ def test_an_endpoint_that_is_not_public_https_is_422_on_url(api: ApiClient, inte
     internet.dns.update({"localhost.acme.example": ["127.0.0.1"], "internal.acme.example": ["10.1.2.3"],
                          "metadata.acme.example": ["93.184.215.14", "169.254.169.254"],
                          "nowhere.acme.example": []})
-    problem = assert_problem(api.post("/webhooks/endpoints", json_body={"url": url, "event_types": ["deal.won"]}),
+    body = {"url": url, "event_types": ["deal.won"]}
+    problem = assert_problem(api.post("/webhooks/endpoints", json_body=body),
                              422, "url")
     assert because in problem["detail"]
 
@@ -145,7 +155,8 @@ def test_an_endpoint_that_is_not_public_https_is_422_on_url(api: ApiClient, inte
 # ---------------------------------------------------------------- roles
 
 
-@pytest.mark.parametrize("user", [BEN, CLEO, NOROLE, PAT_PARTNER], ids=["partner_manager", "member", "no-roles",
+@pytest.mark.parametrize("user", [BEN, CLEO, NOROLE, PAT_PARTNER],
+                         ids=["partner_manager", "member", "no-roles",
                                                                          "partner-sales"])
 def test_only_admins_see_or_change_endpoints(api: ApiClient, user: User) -> None:
     endpoint = _create(api, user=ANA if user.organisation_id == "acme" else SALLY)["id"]
@@ -153,7 +164,8 @@ def test_only_admins_see_or_change_endpoints(api: ApiClient, user: User) -> None
     for method, path, body in [
         ("post", "/webhooks/endpoints", {"url": URL, "event_types": ["deal.won"]}),
         ("get", "/webhooks/endpoints", None), ("get", "/webhooks/event-types", None), ("get", base, None),
-        ("patch", base, {"description": "x"}), ("delete", base, None), ("post", f"{base}/rotate-secret", None),
+        ("patch", base, {"description": "x"}), ("delete", base, None),
+        ("post", f"{base}/rotate-secret", None),
         ("post", f"{base}/enable", None), ("get", f"{base}/deliveries", None),
     ]:
         response = getattr(api, method)(path, user=user, **({"json_body": body} if body else {}))
@@ -163,7 +175,8 @@ def test_only_admins_see_or_change_endpoints(api: ApiClient, user: User) -> None
 # ---------------------------------------------------------------- change, rotate, enable, delete
 
 
-def test_an_admin_changes_the_url_types_and_description(api: ApiClient, aws: Stack, internet: Internet) -> None:
+def test_an_admin_changes_the_url_types_and_description(api: ApiClient, aws: Stack,
+                                                        internet: Internet) -> None:
     endpoint = _create(api, description="old")
     path = f"/webhooks/endpoints/{endpoint['id']}"
     response = api.patch(path, json_body={"url": "https://new.acme.example/in", "event_types": ["deal.won"],
@@ -191,14 +204,17 @@ def test_rotation_shows_a_new_secret_once_and_keeps_the_old_one_a_day(api: ApiCl
     response = api.post(f"/webhooks/endpoints/{endpoint['id']}/rotate-secret")
     assert response.status == 200, response.text
     rotated = response.json()
-    assert rotated["secret"].startswith("whsec_") and rotated["secret"] != endpoint["secret"]
+    assert rotated["secret"].startswith("whsec_")
+    assert rotated["secret"] != endpoint["secret"]
     until = datetime.fromisoformat(rotated["previous_secret_valid_until"])
     assert 23.9 * 3600 < (until - datetime.now(UTC)).total_seconds() <= 24 * 3600
     shown = api.get(f"/webhooks/endpoints/{endpoint['id']}").json()
-    assert "secret" not in shown and shown["secret_hint"] == f"whsec_…{rotated['secret'][-4:]}"
+    assert "secret" not in shown
+    assert shown["secret_hint"] == f"whsec_…{rotated['secret'][-4:]}"
     event = outbox_events(aws, TABLE)[-1]
     assert event["type"] == "WebhookEndpointSecretRotated"
-    assert rotated["secret"] not in str(event) and endpoint["secret"] not in str(event)
+    assert rotated["secret"] not in str(event)
+    assert endpoint["secret"] not in str(event)
 
 
 def test_delete_removes_the_endpoint_and_frees_its_place(api: ApiClient, aws: Stack) -> None:
@@ -214,14 +230,16 @@ def test_delete_removes_the_endpoint_and_frees_its_place(api: ApiClient, aws: St
 def test_enabling_an_enabled_endpoint_changes_nothing(api: ApiClient, aws: Stack) -> None:
     endpoint = _create(api)
     response = api.post(f"/webhooks/endpoints/{endpoint['id']}/enable")
-    assert response.status == 200 and response.json()["enabled"] is True
+    assert response.status == 200
+    assert response.json()["enabled"] is True
     assert [event["type"] for event in outbox_events(aws, TABLE)] == ["WebhookEndpointCreated"]
 
 
 # ---------------------------------------------------------------- the delivery log
 
 
-def test_the_delivery_log_pages_newest_first(api: ApiClient, function: Callable[[str], FunctionRunner]) -> None:
+def test_the_delivery_log_pages_newest_first(api: ApiClient,
+                                             function: Callable[[str], FunctionRunner]) -> None:
     endpoint = _create(api)
     from notifications.logic.webhooks import fan_out
 
@@ -242,10 +260,12 @@ def test_the_delivery_log_pages_newest_first(api: ApiClient, function: Callable[
     assert [item["event_id"] for item in seen] == [f"event-{minute}" for minute in reversed(range(5))]
     first = seen[0]
     assert (first["event_type"], first["status"], first["attempts"]) == ("lead.received", "pending", 0)
-    assert first["next_attempt_at"] is not None and first["last_status_code"] is None
+    assert first["next_attempt_at"] is not None
+    assert first["last_status_code"] is None
     # a cursor of another endpoint's log is refused
     other = _create(api)
-    assert_problem(api.get(f"/webhooks/endpoints/{other['id']}/deliveries", query={"cursor": cursor or "x"}), 400)
+    foreign = api.get(f"/webhooks/endpoints/{other['id']}/deliveries", query={"cursor": cursor or "x"})
+    assert_problem(foreign, 400)
 
 
 # ---------------------------------------------------------------- another organisation

@@ -19,7 +19,8 @@ PUBLIC_V6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
 
 @pytest.mark.parametrize("address", [
     "127.0.0.1", "127.8.9.10", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "169.254.0.1",
-    "100.64.0.1", "100.127.255.254", "0.0.0.0", "224.0.0.1", "240.0.0.1", "255.255.255.255", "192.0.2.10",
+    "100.64.0.1", "100.127.255.254", "0.0.0.0",  # noqa: S104
+    "224.0.0.1", "240.0.0.1", "255.255.255.255", "192.0.2.10",
     "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "2001:db8::1",
     "::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe",
     "2002:7f00:1::1", "2001:0:4136:e378:8000:63bf:f5ff:fffe",
@@ -105,7 +106,7 @@ class _Recorder:
 def transport(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Recorder]:
     recorder = _Recorder()
     monkeypatch.setattr(outbound_http, "transport", recorder)
-    yield recorder
+    return recorder
 
 
 def test_the_post_goes_to_the_address_that_was_checked(transport: _Recorder,

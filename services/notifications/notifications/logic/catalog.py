@@ -25,7 +25,8 @@ class Category:
 
 
 CATEGORIES: Mapping[str, Category] = MappingProxyType({
-    "partnership_stage": Category("Partnership stage changes", "A partnership you follow moved to another stage."),
+    "partnership_stage": Category("Partnership stage changes",
+                                  "A partnership you follow moved to another stage."),
     "partnership_assignment": Category("Assignments", "You were assigned to look after a partnership."),
     "lead": Category("New leads", "A lead was submitted, sent or attributed to your organisation."),
     "lead_response": Category("Lead responses", "A lead your organisation sent was accepted or declined."),
@@ -34,7 +35,8 @@ CATEGORIES: Mapping[str, Category] = MappingProxyType({
     "message": Category("Messages", "Someone on the other side of a partnership wrote to you."),
     "task": Category("Tasks", "A project task was assigned to you."),
     "certification": Category("Certifications", "Someone in your organisation earned a certification."),
-    "integration": Category("Integrations", "A webhook endpoint of your organisation was disabled after failures."),
+    "integration": Category("Integrations",
+                            "A webhook endpoint of your organisation was disabled after failures."),
 })
 
 # Event type → what it means, for an organisation's webhook endpoints. An organisation receives an
