@@ -98,7 +98,7 @@ class WebhookEndpointList(BaseModel):
     items: list[WebhookEndpoint]
 
 
-class WebhookDelivery(BaseModel):
+class OutboundWebhookDelivery(BaseModel):
     id: str
     event_type: str
     event_id: str

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from notifications.logic import webhook_endpoints as logic
 from notifications.models import (
-    WebhookDelivery,
+    OutboundWebhookDelivery,
     WebhookEndpoint,
     WebhookEndpointCreate,
     WebhookEndpointId,
@@ -81,5 +81,5 @@ def list_deliveries(
     endpoint_id: EndpointId,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
-) -> Page[WebhookDelivery]:
+) -> Page[OutboundWebhookDelivery]:
     return logic.list_deliveries(current_principal(router), endpoint_id, limit=limit, cursor=cursor)

@@ -21,7 +21,7 @@ from notifications.dal.tables import WebhookDeliveryItem, WebhookEndpointItem
 from notifications.logic import outbound_http, webhook_secrets
 from notifications.logic.catalog import WEBHOOK_EVENT_TYPES
 from notifications.models import (
-    WebhookDelivery,
+    OutboundWebhookDelivery,
     WebhookEndpoint,
     WebhookEndpointCreate,
     WebhookEndpointList,
@@ -221,8 +221,8 @@ def enable_endpoint(principal: Principal, endpoint_id: str) -> WebhookEndpoint:
 # ---------------------------------------------------------------- the delivery log
 
 
-def _delivery_view(item: WebhookDeliveryItem) -> WebhookDelivery:
-    return WebhookDelivery(
+def _delivery_view(item: WebhookDeliveryItem) -> OutboundWebhookDelivery:
+    return OutboundWebhookDelivery(
         id=item.delivery_id, event_type=item.event_type, event_id=item.event_id,
         status=item.status,  # type: ignore[arg-type]
         attempts=int(item.attempts),
@@ -234,13 +234,13 @@ def _delivery_view(item: WebhookDeliveryItem) -> WebhookDelivery:
 
 
 def list_deliveries(principal: Principal, endpoint_id: str, *, limit: int,
-                    cursor: str | None) -> Page[WebhookDelivery]:
+                    cursor: str | None) -> Page[OutboundWebhookDelivery]:
     org = _manager(principal)
     tenant = f"{org}/{endpoint_id}"
     start = decode_cursor(cursor, tenant_id=tenant, listing=DELIVERY_LISTING)
     _endpoint(org, endpoint_id)
     items, last_key = dal.delivery_page(org, endpoint_id, limit=limit, start=start)
-    return Page[WebhookDelivery](
+    return Page[OutboundWebhookDelivery](
         items=[_delivery_view(item) for item in items],
         next_cursor=encode_cursor(last_key, tenant_id=tenant, listing=DELIVERY_LISTING),
     )
