@@ -35,6 +35,8 @@ class Settings(BaseModel):
     notifications_secret_key: SecretStr | None = Field(
         default=None, alias="NOTIFICATIONS_SECRET_KEY", min_length=32,
     )
+    # The notifications webhook queue: attempts of outbound webhook deliveries (fan-out and worker).
+    webhook_queue_url: str | None = Field(default=None, alias="WEBHOOK_QUEUE_URL", min_length=1)
     # The Cognito user pool whose logins the partners service keeps in step (identity-sync consumer).
     user_pool_id: str | None = Field(default=None, alias="USER_POOL_ID", min_length=1)
     outbox_ttl_days: int = Field(default=7, alias="OUTBOX_TTL_DAYS", ge=1, le=365)

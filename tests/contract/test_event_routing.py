@@ -32,9 +32,15 @@ def _example_event(event_type: str) -> dict[str, Any]:
 
 
 def _consumers() -> dict[str, Consumer]:
-    """Queue logical id → the Consumer its function runs."""
+    """Queue logical id → the Consumer its function runs, for every queue the bus feeds.
+
+    A queue no rule targets is a function's own work queue (e.g. webhook delivery attempts), not events.
+    """
+    fed = {target for rule in TEMPLATE.rules for target in rule.targets}
     found = {}
     for mapping in TEMPLATE.queue_mappings:
+        if mapping.queue not in fed:
+            continue
         function = TEMPLATE.functions[mapping.function]
         handler = getattr(importlib.import_module(function.module), function.attribute)
         consumer = getattr(handler, "__self__", None)

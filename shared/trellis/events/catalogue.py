@@ -20,13 +20,14 @@ from trellis.events import (
     portal,
     profiles,
     referral_codes,
+    webhooks,
 )
 from trellis.events.envelope import EventData, EventEnvelope
 
 # One module per area; each lists an example of every event it defines.
 _MODULES = (
     partners, organisations, profiles, commissions, network, journey, crm, leads, ledger, referral_codes,
-    crm_webhooks, portal,
+    crm_webhooks, portal, webhooks,
 )
 
 EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType(

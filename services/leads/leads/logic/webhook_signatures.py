@@ -8,7 +8,8 @@ replayed within the window is caught by the delivery records).
   timestamp)), ``X-HubSpot-Request-Timestamp`` in epoch milliseconds. The URI is the full URL HubSpot
   called, with the characters of HubSpot's table decoded (%3A : %2F / %3F ? %40 @ %21 ! %24 $ %27 '
   %28 ( %29 ) %2A * %2C , %3B ;) and the query string as sent.
-- Standard Webhooks (v1, symmetric): ``webhook-signature`` is a space-separated list of ``v1,<base64
+- Standard Webhooks (v1, symmetric; the signer is shared: ``trellis.standard_webhooks``):
+  ``webhook-signature`` is a space-separated list of ``v1,<base64
   HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">``; the key is the ``whsec_`` secret's
   base64 part decoded; ``webhook-timestamp`` is in epoch seconds. One matching entry suffices (a sender
   rotating its secret signs with both).
@@ -24,14 +25,24 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from trellis.errors import Unauthorized
+from trellis.standard_webhooks import (
+    SECRET_PREFIX,
+    WEBHOOK_ID,
+    WEBHOOK_SIGNATURE,
+    WEBHOOK_TIMESTAMP,
+    secret_key,
+    standard_signature,
+)
+
+__all__ = [
+    "HUBSPOT_SIGNATURE", "HUBSPOT_TIMESTAMP", "SECRET_PREFIX", "WEBHOOK_ID", "WEBHOOK_SIGNATURE",
+    "WEBHOOK_TIMESTAMP", "hubspot_signature", "secret_key", "standard_signature", "verify_hubspot",
+    "verify_standard",
+]
 
 TOLERANCE = timedelta(minutes=5)
 HUBSPOT_SIGNATURE = "x-hubspot-signature-v3"
 HUBSPOT_TIMESTAMP = "x-hubspot-request-timestamp"
-WEBHOOK_ID = "webhook-id"
-WEBHOOK_TIMESTAMP = "webhook-timestamp"
-WEBHOOK_SIGNATURE = "webhook-signature"
-SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix, not a secret
 
 _HUBSPOT_DECODED = {"%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$", "%27": "'",
                     "%28": "(", "%29": ")", "%2A": "*", "%2C": ",", "%3B": ";"}
@@ -94,15 +105,6 @@ def verify_hubspot(
 
 
 # ---------------------------------------------------------------- Standard Webhooks
-
-
-def secret_key(secret: str) -> bytes:
-    """The HMAC key of a ``whsec_`` secret."""
-    return base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
-
-
-def standard_signature(key: bytes, *, webhook_id: str, timestamp: str, body: bytes) -> str:
-    return "v1," + _hmac(key, f"{webhook_id}.{timestamp}.".encode() + body)
 
 
 def verify_standard(
