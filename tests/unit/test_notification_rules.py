@@ -21,6 +21,7 @@ from trellis.events.ledger import CommissionApproved, PayoutPaid
 from trellis.events.organisations import InvitationResent, PartnerInvited, TeammateInvited
 from trellis.events.partners import PartnershipStageChanged, PartnershipUserAssigned
 from trellis.events.portal import CertificationEarned, MessagePosted, TaskAssigned
+from trellis.events.webhooks import WebhookEndpointDisabled
 
 from notifications.logic.catalog import CATEGORIES, WEBHOOK_EVENT_TYPES  # isort: skip
 from notifications.logic.rules import (  # isort: skip
@@ -223,3 +224,11 @@ def test_a_certification_reaches_the_partners_admins() -> None:
 def test_the_vendor_fallback_is_its_admins_and_partner_managers() -> None:
     assert {"admin", "partner_manager"} == VENDOR_FALLBACK
     _ = BEN
+
+
+def test_a_disabled_webhook_endpoint_reaches_its_organisations_admins_but_no_webhook() -> None:
+    disabled = EXAMPLES[WebhookEndpointDisabled]
+    assert isinstance(disabled, WebhookEndpointDisabled)
+    assert _audiences(disabled) == [Audience(side="vendor", organisation_id=disabled.organisation_id,
+                                             roles=frozenset({"admin", "partner_admin"}))]
+    assert RULES[WebhookEndpointDisabled.event_type].webhook_type is None

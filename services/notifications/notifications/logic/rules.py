@@ -15,6 +15,7 @@ resolves it from the recipients directory. The person who caused an event is nev
 - MessagePosted → message: the other side (the vendor's assignees, or the partner's users).
 - TaskAssigned → task: the assignee.
 - CertificationEarned → certification: the partner's admins.
+- WebhookEndpointDisabled → integration: the organisation's admins (vendor or partner).
 
 (A vendor partnership nobody is assigned to is heard about by the vendor's admins and partner
 managers.)
@@ -39,11 +40,13 @@ from trellis.events.ledger import CommissionApproved, PayoutPaid
 from trellis.events.organisations import InvitationResent, PartnerInvited, TeammateInvited
 from trellis.events.partners import PartnershipStageChanged, PartnershipUserAssigned
 from trellis.events.portal import CertificationEarned, MessagePosted, TaskAssigned
+from trellis.events.webhooks import WebhookEndpointDisabled
 from trellis.principal import Role
 
 Side = Literal["vendor", "partner"]
 
 PARTNER_ADMINS = frozenset({Role.PARTNER_ADMIN.value})
+ADMINS = frozenset({Role.ADMIN.value, Role.PARTNER_ADMIN.value})
 PARTNER_DEALMAKERS = frozenset({Role.PARTNER_ADMIN.value, Role.SALES.value})
 EVERYONE: frozenset[str] = frozenset()  # with `everyone=True`: every active user of the organisation
 # A vendor partnership nobody is assigned to still has someone to hear about it.
@@ -202,6 +205,11 @@ def _certification_earned(envelope: EventEnvelope, data: CertificationEarned) ->
     return [Audience(side="partner", organisation_id=data.partner_organisation_id, roles=PARTNER_ADMINS)]
 
 
+def _endpoint_disabled(envelope: EventEnvelope, data: WebhookEndpointDisabled) -> list[Audience]:
+    side: Side = "vendor"  # both sides administer endpoints at the same path of their app
+    return [Audience(side=side, organisation_id=data.organisation_id, roles=ADMINS)]
+
+
 # ------------------------------------------------------------------ messages
 
 
@@ -343,6 +351,18 @@ def _certification_message(envelope: EventEnvelope, data: CertificationEarned) -
     )
 
 
+def _disabled_message(envelope: EventEnvelope, data: WebhookEndpointDisabled) -> Message:
+    why = f" The last error: {data.last_error}" if data.last_error else ""
+    return Message(
+        title=f"Webhook endpoint {data.host} was disabled",
+        body=f"Deliveries to {data.host} failed {data.consecutive_failures} times in a row, so Trellis "
+             f"stopped sending to it.{why} Fix the endpoint, then enable it again.",
+        vendor_link=f"/settings/webhooks/{data.endpoint_id}",
+        partner_link=f"/settings/webhooks/{data.endpoint_id}",
+        subject={"endpoint_id": data.endpoint_id, "host": data.host},
+    )
+
+
 RULES: Mapping[str, Rule] = {
     PartnershipStageChanged.event_type: Rule("partnership_stage", "partnership.stage_changed",
                                              _stage_changed, _stage_message),
@@ -366,4 +386,6 @@ RULES: Mapping[str, Rule] = {
     TaskAssigned.event_type: Rule("task", "task.assigned", _task_assigned, _task_message),
     CertificationEarned.event_type: Rule("certification", "certification.earned", _certification_earned,
                                          _certification_message),
+    # Not sent to webhooks: the endpoints are what failed.
+    WebhookEndpointDisabled.event_type: Rule("integration", None, _endpoint_disabled, _disabled_message),
 }
