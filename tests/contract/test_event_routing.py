@@ -32,9 +32,12 @@ def _example_event(event_type: str) -> dict[str, Any]:
 
 
 def _consumers() -> dict[str, Consumer]:
-    """Queue logical id → the Consumer its function runs."""
+    """Queue logical id → the Consumer its function runs, for the queues bus rules feed (a work queue that
+    code feeds, like the email queue, carries no events)."""
     found = {}
     for mapping in TEMPLATE.queue_mappings:
+        if not any(mapping.queue in rule.targets for rule in TEMPLATE.rules):
+            continue
         function = TEMPLATE.functions[mapping.function]
         handler = getattr(importlib.import_module(function.module), function.attribute)
         consumer = getattr(handler, "__self__", None)
