@@ -89,7 +89,8 @@ def parsed(raw: Any) -> EmailMessage:
 
 def parts(message: EmailMessage) -> tuple[str, str]:
     text, html = message.get_body(("plain",)), message.get_body(("html",))
-    assert text is not None and html is not None
+    assert text is not None
+    assert html is not None
     return str(text.get_content()), str(html.get_content())
 
 
@@ -153,7 +154,8 @@ def test_an_invitee_who_is_not_a_user_has_emails_under_their_address(
           subject="Acme Cloud invites you", context=INVITATION, organisation_id=None, user_id=None,
           category=None)
     (item,) = email_items(aws)
-    assert item["pk"].startswith("INVITEE#") and item["sk"].startswith("EMAIL#")
+    assert item["pk"].startswith("INVITEE#")
+    assert item["sk"].startswith("EMAIL#")
     assert "nora" not in item["pk"]  # the address is hashed in the key
     assert item["status"] == "pending"
     assert item["expires_at"] > 0
@@ -188,7 +190,8 @@ def test_the_worker_sends_one_email_with_text_html_and_one_click_unsubscribe(
     assert "Litware moved from recruitment to onboarding." in html
     # RFC 8058: the one-click unsubscribe link on the API, for this user and this category
     unsubscribe = str(message["List-Unsubscribe"])
-    assert unsubscribe.startswith(f"<{API_URL}/public/unsubscribe?token=") and unsubscribe.endswith(">")
+    assert unsubscribe.startswith(f"<{API_URL}/public/unsubscribe?token=")
+    assert unsubscribe.endswith(">")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = unsubscribe[1:-1]
     assert url in text
@@ -196,7 +199,9 @@ def test_the_worker_sends_one_email_with_text_html_and_one_click_unsubscribe(
     assert "Partnership stage changes" in text
     # and the item records that it was sent (its context is no longer kept)
     (item,) = email_items(aws)
-    assert item["status"] == "sent" and item["attempts"] == 1 and item["ses_message_id"] == raw.id
+    assert item["status"] == "sent"
+    assert item["attempts"] == 1
+    assert item["ses_message_id"] == raw.id
     assert "context" not in item
     token = parse_qs(urlsplit(url).query)["token"][0]
     assert token.startswith("v1.")
@@ -237,8 +242,9 @@ def test_an_ses_throttle_is_retried_by_the_queue_and_recorded(
         work(retry)
     assert work(retry) == {"batchItemFailures": []}
     assert len(sent_messages()) == 2
-    sent = next(item for item in email_items(aws) if item["pk"] == failed["pk"] and item["sk"] == failed["sk"])
-    assert sent["status"] == "sent" and sent["attempts"] == 3
+    sent = next(item for item in email_items(aws) if (item["pk"], item["sk"]) == (failed["pk"], failed["sk"]))
+    assert sent["status"] == "sent"
+    assert sent["attempts"] == 3
 
 
 def test_a_permanent_rejection_marks_the_email_failed_and_is_not_retried(
@@ -251,7 +257,8 @@ def test_a_permanent_rejection_marks_the_email_failed_and_is_not_retried(
     assert work(messages) == {"batchItemFailures": []}  # acknowledged: retrying changes nothing
     assert sent_messages() == []
     (item,) = email_items(aws)
-    assert item["status"] == "failed" and item["attempts"] == 1
+    assert item["status"] == "failed"
+    assert item["attempts"] == 1
     assert item["last_error"].startswith("MessageRejected")
     # A redelivery does not try again
     client("ses").verify_email_identity(EmailAddress=SENDER)
@@ -276,13 +283,16 @@ def test_an_invitation_has_no_unsubscribe_link_and_its_token_is_not_kept(
           organisation_id=None, user_id=None, category=None)
     assert work() == {"batchItemFailures": []}
     message = parsed(sent_messages()[0])
-    assert message["List-Unsubscribe"] is None and message["List-Unsubscribe-Post"] is None
+    assert message["List-Unsubscribe"] is None
+    assert message["List-Unsubscribe-Post"] is None
     text, html = parts(message)
-    assert "unsubscribe" not in text.lower() and "unsubscribe" not in html.lower()
+    assert "unsubscribe" not in text.lower()
+    assert "unsubscribe" not in html.lower()
     assert INVITATION["accept_url"] in text
     assert "Acme Cloud invites you and Northwind to its partner program" in text
     (item,) = email_items(aws)
-    assert item["status"] == "sent" and "context" not in item  # the one-time link is gone from the table
+    assert item["status"] == "sent"
+    assert "context" not in item
 
 
 def test_user_provided_text_is_escaped_in_html(
@@ -313,6 +323,8 @@ def test_a_digest_lists_its_items_and_says_how_many_more(
     message = parsed(sent_messages()[0])
     text, html = parts(message)
     assert "Your daily summary: 60 notifications" in text
-    assert "Item 2" in text and "And 57 more." in text and "And 57 more." in html
+    assert "Item 2" in text
+    assert "And 57 more." in text
+    assert "And 57 more." in html
     assert "Unsubscribe from Digest emails" in text
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

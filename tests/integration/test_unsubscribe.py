@@ -14,6 +14,8 @@ from tests.helpers.assertions import assert_problem
 from tests.helpers.lambda_runtime import ApiClient, User
 from tests.helpers.people import BEN, CLEO
 
+Sign = Callable[[User, str], str]  # (user, category) → their unsubscribe token
+
 ONE_CLICK = {"body": "List-Unsubscribe=One-Click",
              "headers": {"content-type": "application/x-www-form-urlencoded"}}
 BEN_ELSEWHERE = User("u-ben", "acme-corp", ("partner_manager",))
@@ -46,7 +48,7 @@ def digest_of(api: ApiClient, user: User) -> str:
     return str(api.get("/notifications/preferences", user=user).json()["digest"])
 
 
-def test_the_link_shows_a_page_and_changes_nothing(api: ApiClient, token_for: Callable[[User, str], str]) -> None:
+def test_the_link_shows_a_page_and_changes_nothing(api: ApiClient, token_for: Sign) -> None:
     response = api.get("/public/unsubscribe", query={"token": token_for(BEN, "deal")})
     assert response.status == 200, response.text
     assert response.content_type.startswith("text/html")
@@ -58,7 +60,7 @@ def test_the_link_shows_a_page_and_changes_nothing(api: ApiClient, token_for: Ca
 
 
 def test_one_click_stops_that_categorys_emails_for_that_user_only(
-    api: ApiClient, token_for: Callable[[User, str], str],
+    api: ApiClient, token_for: Sign,
 ) -> None:
     # When a mail client posts the one-click request of Ben's "deal" link
     response = api.post("/public/unsubscribe", query={"token": token_for(BEN, "deal")}, **ONE_CLICK)
@@ -78,13 +80,13 @@ def test_one_click_stops_that_categorys_emails_for_that_user_only(
     assert email_on(api, BEN, "deal") is False
 
 
-def test_an_empty_post_unsubscribes_too(api: ApiClient, token_for: Callable[[User, str], str]) -> None:
+def test_an_empty_post_unsubscribes_too(api: ApiClient, token_for: Sign) -> None:
     response = api.post("/public/unsubscribe", query={"token": token_for(BEN, "lead")})
     assert response.status == 200, response.text
     assert email_on(api, BEN, "lead") is False
 
 
-def test_the_digest_link_turns_the_digest_off(api: ApiClient, token_for: Callable[[User, str], str]) -> None:
+def test_the_digest_link_turns_the_digest_off(api: ApiClient, token_for: Sign) -> None:
     assert api.patch("/notifications/preferences", user=BEN, json_body={"digest": "weekly"}).status == 200
     assert digest_of(api, BEN) == "weekly"
     response = api.post("/public/unsubscribe", query={"token": token_for(BEN, "digest")}, **ONE_CLICK)
@@ -94,7 +96,7 @@ def test_the_digest_link_turns_the_digest_off(api: ApiClient, token_for: Callabl
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_a_forged_or_altered_token_is_a_400_naming_the_token(
-    api: ApiClient, token_for: Callable[[User, str], str], method: str,
+    api: ApiClient, token_for: Sign, method: str,
 ) -> None:
     good = token_for(BEN, "deal")
     version, payload, signature = good.split(".")
@@ -129,7 +131,7 @@ def test_a_token_signed_with_another_key_is_refused(
     assert_problem(api.post("/public/unsubscribe", query={"token": forged}, **ONE_CLICK), 400, "token")
 
 
-def test_a_json_body_is_not_a_one_click_request(api: ApiClient, token_for: Callable[[User, str], str]) -> None:
+def test_a_json_body_is_not_a_one_click_request(api: ApiClient, token_for: Sign) -> None:
     response = api.post("/public/unsubscribe", query={"token": token_for(BEN, "deal")}, json_body={})
     assert_problem(response, 415, "content-type")
     assert email_on(api, BEN, "deal") is True
