@@ -51,7 +51,8 @@ def _as_dict(number: int, sent: Any) -> dict[str, Any]:
     date = message.get("Date")
     return {
         "n": number,
-        "to": [str(address) for address in sent.destinations],
+        # moto appends the To header's addresses to the destinations it was given: once each
+        "to": list(dict.fromkeys(str(address) for address in sent.destinations)),
         "from": str(message.get("From", sent.source)),
         "subject": str(message.get("Subject", "")),
         "text": _part(message, "plain"),
