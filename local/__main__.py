@@ -21,6 +21,7 @@ Trellis local stack is up on {url}   (started in {seconds:.1f} s; demo data: {de
   API docs       {url}/docs          (Swagger UI; "Authorize" takes the token below)
   OpenAPI        {url}/openapi.json
   Health         {url}/local/health
+  Sent emails    {url}/local/mailbox     (JSON: {url}/local/emails)
   Function logs  {logs}/<Function>.log
   moto (AWS)     AWS_ENDPOINT_URL={moto} AWS_DEFAULT_REGION=eu-west-1 aws dynamodb list-tables
 

@@ -1,5 +1,5 @@
 """Endpoints only the local stack has: sign in as a demo user (or a login of the user pool, e.g. someone
-who accepted an invitation), read the API docs, check health.
+who accepted an invitation), read the API docs, read the emails the stack sent, check health.
 
 None of them needs a token; none of them exists in AWS.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from local import demo, openapi
+from local import demo, mailbox, openapi
 from local.auth import LocalIssuer
 from local.gateway import HttpRequest, HttpResponse
 from local.logins import UserPool
@@ -26,6 +26,7 @@ from local.workers import InvocationError, Worker
 log = logging.getLogger("local.endpoints")
 
 PROBLEM_JSON = "application/problem+json"
+HTML = "text/html; charset=utf-8"
 SWAGGER_FILES = frozenset({
     "swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "index.css",
     "favicon-32x32.png", "favicon-16x16.png", "oauth2-redirect.html",
@@ -92,6 +93,12 @@ class LocalEndpoints:
             return HttpResponse(200, [("content-type", "text/html; charset=utf-8")], page.encode())
         if path.startswith("/docs/") and method == "GET":
             return self._swagger_file(path.removeprefix("/docs/"))
+        if path == "/local/emails" and method == "GET":
+            return HttpResponse.json(200, {"emails": mailbox.sent_emails()})
+        if path == "/local/mailbox" and method == "GET":
+            return HttpResponse(200, [("content-type", HTML)], mailbox.index_page().encode())
+        if path.startswith("/local/emails/") and method == "GET":
+            return self._email(path.removeprefix("/local/emails/"))
         if path.startswith("/local/schedules/") and path.endswith("/run") and method == "POST":
             return self._run_schedule(path.removeprefix("/local/schedules/").removesuffix("/run"))
         if path.startswith("/local/"):
@@ -124,6 +131,16 @@ class LocalEndpoints:
             "access_token": token, "id_token": token, "token_type": "Bearer",
             "expires_in": self.issuer.config.token_validity_seconds,
         })
+
+    def _email(self, number: str) -> HttpResponse:
+        """One sent email's HTML part, as its recipient would see it (the text part if it has none)."""
+        found = mailbox.email_by_number(int(number)) if number.isdigit() else None
+        if found is None:
+            return problem(404, "Not found", f"no email {number!r}; GET /local/emails lists them")
+        if found["html"] is not None:
+            return HttpResponse(200, [("content-type", HTML)], found["html"].encode())
+        return HttpResponse(200, [("content-type", "text/plain; charset=utf-8")],
+                            (found["text"] or "").encode())
 
     def _users(self) -> list[dict[str, object]]:
         """The demo users, then the pool's other logins (people who accepted an invitation)."""

@@ -33,6 +33,8 @@ PSEUDO_PARAMETERS = {
 PARAMETER_OVERRIDES = {"Stage": STAGE, "CognitoDomainPrefix": "trellis-local"}
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}!]+)\}")
+# The HTTP API's own address in AWS (e.g. for links in emails); locally it is the local server's.
+_API_URL = re.compile(r"https://\$\{(\w+)\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}")
 _SECRET_REFERENCE = re.compile(r"\{\{resolve:secretsmanager:([^:}]+)(?::SecretString)?(?::[^}]*)?\}\}")
 
 
@@ -58,6 +60,7 @@ class LocalNames:
     endpoint: str = "http://127.0.0.1"  # moto's, once it runs
     secrets: dict[str, str] = field(default_factory=dict)
     user_pools: dict[str, str] = field(default_factory=dict)  # logical id → id, once moto created them
+    api_url: str = "http://127.0.0.1:3000"  # the local server's, where AWS has the HttpApi's URL
 
     def __post_init__(self) -> None:
         # Generated once per run: every function that references a secret sees the same value.
@@ -147,6 +150,9 @@ class LocalNames:
 
     def sub(self, argument: Any) -> str:
         text, variables = (argument, {}) if isinstance(argument, str) else (argument[0], argument[1])
+        api = _API_URL.fullmatch(str(text))
+        if api and self.resource(api.group(1))["Type"] == "AWS::Serverless::HttpApi":
+            return self.api_url
 
         def variable(match: re.Match[str]) -> str:
             name = match.group(1)

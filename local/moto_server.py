@@ -1,4 +1,5 @@
-"""moto in server mode on 127.0.0.1, with the template's tables, queues, bus and rules created in it."""
+"""moto in server mode on 127.0.0.1, with the template's tables, queues, bus and rules created in it
+(and the functions' email senders verified in SES)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,7 @@ def start(template: Template, names: LocalNames) -> Cloud:
         _create_buses_and_rules(cloud, template)
         _create_user_pools(cloud, template)
         _create_buckets(cloud, template)
+        _verify_email_senders(cloud, template)
     except BaseException:
         server.stop()
         raise
@@ -118,6 +120,15 @@ def _create_buckets(cloud: Cloud, template: Template) -> None:
         s3.create_bucket(Bucket=cloud.names.bucket_name(name),
                          CreateBucketConfiguration={"LocationConstraint": REGION})
         log.debug("bucket %s created", name)
+
+
+def _verify_email_senders(cloud: Cloud, template: Template) -> None:
+    """SES refuses to send from an unverified address (moto too): verify every function's EMAIL_FROM."""
+    senders = {cloud.names.resolve(function.environment["EMAIL_FROM"])
+               for function in template.functions.values() if "EMAIL_FROM" in function.environment}
+    for sender in sorted(senders):
+        cloud.client("ses").verify_email_identity(EmailAddress=sender)
+        log.debug("email sender %s verified", sender)
 
 
 def _redrive_target(props: dict[str, Any]) -> str | None:

@@ -77,6 +77,7 @@ class Stack:
     def _start(self) -> None:
         self._check_template()
         _check_port_free(self.port)
+        self.names.api_url = self.url  # links the functions make (unsubscribe) point at this server
         self.cloud = moto_server.start(self.template, self.names)
         self.timings.mark("moto")
         self._start_workers(self.cloud)

@@ -48,6 +48,13 @@ class Settings(BaseModel):
     portal_base_url: str = Field(
         default="http://localhost:3000/portal", alias="PORTAL_BASE_URL", pattern=r"^https?://[^\s]+[^/]$",
     )
+    # The API's public address: links that must work without the web app (an email's unsubscribe link).
+    api_base_url: str = Field(
+        default="http://localhost:3000", alias="API_BASE_URL", pattern=r"^https?://[^\s]+[^/]$",
+    )
+    # Emails: the queue the email worker reads, and the verified SES identity they are sent from.
+    email_queue_url: str | None = Field(default=None, alias="EMAIL_QUEUE_URL", min_length=1)
+    email_from: str = Field(default="notifications@trellis.example", alias="EMAIL_FROM", min_length=3)
 
 
 @cache

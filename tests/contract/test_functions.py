@@ -13,10 +13,11 @@ from local.template import Function, Template, template
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = sorted(template().functions.values(), key=lambda fn: fn.name)
+PSEUDO_PARAMETERS = {"AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix"}
 
 
 def _names(template_: Template) -> set[str]:
-    return set(template_.raw["Resources"]) | set(template_.raw.get("Parameters", {})) | {"AWS::Region"}
+    return set(template_.raw["Resources"]) | set(template_.raw.get("Parameters", {})) | PSEUDO_PARAMETERS
 
 
 def _references(value: Any) -> list[str]:

@@ -1,7 +1,8 @@
 """The moto world of a test, built from template.yaml (via local/template.py) so it cannot drift.
 
 Tables, queues (with their redrive policies), the bus and its rules with their SQS targets, and S3
-buckets are created exactly as the template declares them; resource names are the logical ids
+buckets are created exactly as the template declares them (and the functions' email senders verified
+in SES); resource names are the logical ids
 (lower-cased for buckets). User pools are created as the template declares them too, at first use
 (see ``Stack.user_pool``).
 """
@@ -32,6 +33,9 @@ def stack_secret(logical_id: str) -> str:
     return f"test-{logical_id}-0123456789abcdef0123456789abcdef"
 
 
+# The HTTP API's address as a function's environment names it (links in emails point at it).
+_API_URL = re.compile(r"https://\$\{HttpApi\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}")
+API_URL = "https://api.trellis.test"
 _SECRET_REFERENCE = re.compile(r"\{\{resolve:secretsmanager:\$\{(\w+)\}:SecretString\}\}")
 _TABLE_KEYS = (
     "AttributeDefinitions",
@@ -110,6 +114,8 @@ class Stack:
             if secret:
                 return CURSOR_SECRET if secret[1] == "CursorSecret" else stack_secret(secret[1])
             text = str(value["Fn::Sub"])
+            if _API_URL.fullmatch(text):
+                return API_URL
             names = re.findall(r"\$\{([A-Za-z0-9]+)\}", text)
             if names and all(name in self._parameters for name in names):
                 for name in names:
@@ -278,6 +284,14 @@ def _create_buckets(stack: Stack) -> None:
         stack.buckets[name] = bucket
 
 
+def _verify_email_senders(stack: Stack) -> None:
+    """SES (and moto) refuse to send from an unverified address: verify every function's EMAIL_FROM."""
+    senders = {stack.resolve(function.environment["EMAIL_FROM"])
+               for function in stack.template.functions.values() if "EMAIL_FROM" in function.environment}
+    for sender in sorted(senders):
+        client("ses").verify_email_identity(EmailAddress=sender)
+
+
 def create_stack() -> Stack:
     """Create everything the template declares in the active moto mock."""
     stack = Stack(template=template())
@@ -285,4 +299,5 @@ def create_stack() -> Stack:
     _create_queues(stack)
     _create_bus_and_rules(stack)
     _create_buckets(stack)
+    _verify_email_senders(stack)
     return stack

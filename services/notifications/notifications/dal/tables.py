@@ -10,11 +10,17 @@
 | WebhookEndpoint | ORG#<org>#WEBHOOKS#      | ENDPOINT#<endpoint>#            |
 | WebhookEndpointCount | ORG#<org>#WEBHOOKS# | LIMIT#                          |
 | WebhookDelivery | ORG#<org>#WEBHOOK#<endpoint># | DELIVERY#<occurred>-<event># |
+| Email         | ORG#<org>#USER#<user>#     | EMAIL#<sha256(dedupe key)>#     |
+| Email         | INVITEE#<sha256(address)># | EMAIL#<sha256(dedupe key)>#     |
 
 Recipient (the directory entry of a user, built only from events, plus the user's own preferences):
 gsi1pk ``DIGEST#<daily|weekly>#<shard>#``, gsi1sk ``ORG#<org>#USER#<user>#`` while the user takes a
 digest (a sparse index: the digest run reads only subscribers, spread over ``DIGEST_SHARDS``).
 Partnership: the vendor users assigned to it and the partner organisation, from partners' events.
+
+Email: one email to one person (pending → sent | failed), keyed by its dedupe key so queueing it again
+is a no-op; it lives under its owner (a user, or an invitee who is not a user yet: a partition of
+their own, named by a hash of the address) and expires by TTL (``expires_at``) after ~30 days.
 
 The notification's key is derived from the event, so a redelivered event cannot add a second one.
 An organisation's webhook endpoints are one partition (one Query finds those an event goes to); the
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -132,4 +139,29 @@ class WebhookDeliveryItem(NotificationsItem, discriminator="WebhookDelivery"):  
     last_status_code = NumberAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+
+
+# --- email
+
+
+class EmailItem(NotificationsItem, discriminator="Email"):  # type: ignore[valid-type,misc,call-arg]
+    """One email to one person: what to render (template + context), and what became of it.
+
+    ``context`` is dropped once the email is sent or failed: an invitation's holds a one-time token.
+    """
+
+    dedupe_key = UnicodeAttribute()
+    to_address = UnicodeAttribute()
+    template = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    context = JSONAttribute(null=True)
+    organisation_id = UnicodeAttribute(null=True)
+    user_id = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)  # None: transactional (no unsubscribe link)
+    status = UnicodeAttribute()  # pending | sent | failed
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)
+    queued_at = UTCDateTimeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+    ses_message_id = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
