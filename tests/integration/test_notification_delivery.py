@@ -13,7 +13,7 @@ import pytest
 from tests.helpers.aws import Stack
 from tests.helpers.dynamodb_calls import recording
 from tests.helpers.lambda_runtime import ApiClient, User
-from tests.helpers.people import ANA, BEN, CLEO, PAT, SALLY
+from tests.helpers.people import ANA, BEN, CLEO, PAT, SALLY, ZED
 from trellis.events import Actor, EventData, EventEnvelope
 from trellis.events.catalogue import EXAMPLES
 from trellis.events.leads import (
@@ -506,3 +506,41 @@ def test_an_event_costs_a_bounded_number_of_dynamodb_calls(deliver: Callable[...
         "Query",
         "Query",
     ]
+
+
+@pytest.mark.usefixtures("world")
+def test_each_organisation_in_the_audience_gets_the_event_on_its_subscribed_webhook_endpoints(
+    deliver: Callable[..., Any],
+    service: Callable[..., ApiClient],
+    function: Callable[[str], Any],
+    aws: Stack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.helpers.webhooks import drain, the_internet, work
+
+    internet = the_internet(monkeypatch)
+    api = service("notifications")
+    # Given acme listens to stage changes, northwind to stage changes, and acme-corp (not party) too
+    for user, host in ((ANA, "hooks.acme.example"), (SALLY, "hooks.northwind.example"),
+                       (ZED, "hooks.acme-corp.example")):
+        created = api.post("/webhooks/endpoints", user=user, json_body={
+            "url": f"https://{host}/in", "event_types": ["partnership.stage_changed"]})
+        assert created.status == 201, created.text
+    moved = _event(
+        PartnershipStageChanged(partnership_id="p1", company_name="Northwind", from_stage="recruitment",
+                                to_stage="onboarding", assigned_user_ids=["u-cleo"]),
+        actor=BEN_ACTS,
+    )
+    # When the stage change is delivered (twice), and the webhook worker drains its queue
+    assert deliver(moved, moved).failed == []
+    queued = drain(aws)
+    assert work(aws, function("NotificationsWebhookWorkerFunction"),
+                *[message.body for message in queued]) == {"batchItemFailures": []}
+    # Then acme's and northwind's endpoints got it once each, and acme-corp's nothing
+    received = {request.host: request.json() for request in internet.received}
+    assert sorted(received) == ["hooks.acme.example", "hooks.northwind.example"]
+    assert len(internet.received) == 2
+    for body in received.values():
+        assert body["type"] == "partnership.stage_changed"
+        assert body["data"]["partnership_id"] == "p1"
+        assert body["data"]["to_stage"] == "onboarding"

@@ -139,6 +139,7 @@ class WebhookDeliveryItem(NotificationsItem, discriminator="WebhookDelivery"):  
     last_status_code = NumberAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
 
 
 # --- email
