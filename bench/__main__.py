@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import crm_import, imports, leads, partners, reports, routing
+from bench import crm_import, imports, leads, notifications, partners, reports, routing
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -86,6 +86,10 @@ def _routing() -> str:
     return routing.table(*routing.measure()) + "\n\n" + routing.NOTES
 
 
+def _notifications() -> str:
+    return notifications.table(*notifications.measure()) + "\n\n" + notifications.NOTES
+
+
 # part → (its heading in RESULTS.md, what writes its section)
 PARTS: dict[str, tuple[str, Callable[[], str]]] = {
     "imports": ("## Cold import of each Lambda handler", _imports),
@@ -94,6 +98,8 @@ PARTS: dict[str, tuple[str, Callable[[], str]]] = {
     "routing": ("## Leads routing: a lead among thousands of partnerships", _routing),
     "reports": (reports.SECTION, _reports),
     "crm_import": ("## Leads service: CSV import of accounts beside a raw BatchWriteItem", _crm_import),
+    "notifications": ("## Notifications: events through the consumer, and a digest for 10,000 users",
+                      _notifications),
 }
 
 
