@@ -21,7 +21,7 @@ from tests.helpers.lambda_runtime import ApiClient, FunctionRunner, sqs_event, s
 from tests.helpers.people import BEN, CLEO
 from trellis.events import SYSTEM, EventEnvelope
 from trellis.events.catalogue import EXAMPLES
-from trellis.events.partners import PartnershipCreated
+from trellis.events.profiles import IcpUpdated
 
 QUEUE = "NotificationsEventsQueue"
 Deliver = Callable[..., Any]
@@ -39,6 +39,13 @@ def _publish_partners_stream(aws: Stack, function: Callable[[str], FunctionRunne
     response = function(mapping.function).invoke(stream_event(records))
     assert response == {"batchItemFailures": []}
     return records
+
+
+def _receive_all(aws: Stack) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    while batch := aws.receive(QUEUE):
+        messages += batch
+    return messages
 
 
 def _consume(aws: Stack, consumer: FunctionRunner, messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -78,10 +85,12 @@ def test_a_stage_change_lands_in_the_assigned_users_inbox_exactly_once(
         "PartnershipStageChanged",
     ]
 
-    # And the bus rule routed only the stage change to the notifications queue
-    messages = aws.receive(QUEUE)
-    assert len(messages) == 1
-    delivered = json.loads(messages[0]["Body"])
+    # And the bus rule routed them to the notifications queue (the directory learns from the users'
+    # registrations and the creation; the stage change notifies)
+    messages = [m for m in _receive_all(aws) if json.loads(m["Body"])["detail-type"] != "UserRegistered"]
+    assert [json.loads(m["Body"])["detail-type"] for m in messages] == [
+        "PartnershipCreated", "PartnershipStageChanged"]
+    delivered = json.loads(messages[1]["Body"])
     assert delivered["source"] == "trellis.partners"
     assert delivered["detail-type"] == "PartnershipStageChanged"
     assert delivered["detail"]["data"]["partnership_id"] == created["id"]
@@ -117,9 +126,11 @@ def test_the_publisher_ignores_what_the_filter_would_have_dropped(
     assert {r["eventName"] for r in records} == {"INSERT", "MODIFY", "REMOVE"}
     # When the publisher is handed every record unfiltered
     response = function("PartnersPublisherFunction").invoke(stream_event(records))
-    # Then it still publishes each event once: one stage change reaches the queue
+    # Then it still publishes each event once: one creation and one stage change reach the queue
     assert response == {"batchItemFailures": []}
-    assert [json.loads(m["Body"])["detail-type"] for m in aws.receive(QUEUE)] == ["PartnershipStageChanged"]
+    types = [json.loads(m["Body"])["detail-type"] for m in _receive_all(aws)]
+    assert [kind for kind in types if kind != "UserRegistered"] == [
+        "PartnershipCreated", "PartnershipStageChanged"]
 
 
 def test_the_consumer_is_idempotent_on_the_event_id(
@@ -174,8 +185,8 @@ def test_a_poison_message_is_reported_while_the_rest_of_the_batch_succeeds(
 def test_an_event_type_the_consumer_does_not_handle_is_acknowledged(
     aws: Stack, consumer: FunctionRunner
 ) -> None:
-    created = EventEnvelope.new(EXAMPLES[PartnershipCreated], tenant_id="acme", actor=SYSTEM)
-    result = _consume(aws, consumer, [sqs_message(eventbridge_event(created))])
+    icp = EventEnvelope.new(EXAMPLES[IcpUpdated], tenant_id="acme", actor=SYSTEM)
+    result = _consume(aws, consumer, [sqs_message(eventbridge_event(icp))])
     assert result == {"batchItemFailures": []}
     assert aws.count("NotificationsTable") == 0
 
@@ -185,9 +196,12 @@ def test_an_event_costs_one_transaction_per_recipient_and_a_redelivery_none(deli
     # When the event is handled the first time
     with recording() as first:
         assert deliver(event).failed == []
-    # Then each recipient's notification (with its unread count) is one transaction,
-    # between taking and completing the idempotency record
-    assert first.on("NotificationsTable") == ["TransactWriteItems", "TransactWriteItems"]
+    # Then, between taking and completing the idempotency record: the directory's assignees (UpdateItem),
+    # the partnership and the people named (2 BatchGetItem), each recipient's notification with its
+    # unread count (one transaction each; nobody is in the directory, so no emails) and acme's webhook
+    # endpoints (Query)
+    assert first.on("NotificationsTable") == [
+        "UpdateItem", "BatchGetItem", "BatchGetItem", "TransactWriteItems", "TransactWriteItems", "Query"]
     assert first.on("IdempotencyTable")[0] == "PutItem"
     assert first.on("IdempotencyTable")[-1] == "UpdateItem"
     # When it is delivered again, the notifications table is not touched at all

@@ -33,6 +33,8 @@ class Recipe:
     collection: bool = False  # the outsider gets its own (empty) answer
     # who lacks the role the route needs (None: every signed-in user may call it)
     no_role: User | None = BEN
+    # no login: the request's own token is the key (a forged one is refused, whoever sends it)
+    public: bool = False
 
 
 ENDPOINT = "/webhooks/endpoints/{endpoint}"
@@ -44,6 +46,14 @@ RECIPES: dict[str, Recipe] = {
         lambda w: (f"/notifications/{w['notification']}/read", None), no_role=None),
     "POST /notifications/read-all": Recipe(lambda w: ("/notifications/read-all", None), collection=True,
                                            no_role=None),
+    "GET /notifications/preferences": Recipe(lambda w: ("/notifications/preferences", None), collection=True,
+                                             no_role=None),
+    "PATCH /notifications/preferences": Recipe(
+        lambda w: ("/notifications/preferences", {"digest": "daily"}), collection=True, no_role=None),
+    "GET /public/unsubscribe": Recipe(lambda w: ("/public/unsubscribe?token=v1.forged.token", None),
+                                      no_role=None, public=True),
+    "POST /public/unsubscribe": Recipe(lambda w: ("/public/unsubscribe?token=v1.forged.token", None),
+                                       no_role=None, public=True),
     "GET /webhooks/event-types": Recipe(lambda w: ("/webhooks/event-types", None), collection=True),
     "POST /webhooks/endpoints": Recipe(
         lambda w: ("/webhooks/endpoints", {"url": "https://hooks.zed.example/", "event_types": ["deal.won"]}),
@@ -94,11 +104,21 @@ def test_an_outsider_gets_nothing_of_acme(world: tuple[ApiClient, dict[str, str]
     method = route_key.split(" ", 1)[0].lower()
     path, body = recipe.request(ids)
 
+    bare, _, query = path.partition("?")
+    if query:
+        kwargs_query = dict(part.split("=", 1) for part in query.split("&"))
+
     def call(**kwargs: Any) -> Any:
-        return getattr(api, method)(path, **({"json_body": body} if body is not None else {}), **kwargs)
+        if query:
+            kwargs["query"] = kwargs_query
+        return getattr(api, method)(bare, **({"json_body": body} if body is not None else {}), **kwargs)
 
     response = call(user=outsider)
     manages = outsider is not YVES or recipe.no_role is None
+    if recipe.public:
+        assert_problem(response, 400, "token")
+        assert_problem(call(claims={}), 400, "token")
+        return
     if recipe.collection and manages:
         assert response.status in (200, 201), response.text
     elif not manages:

@@ -74,12 +74,17 @@ def test_a_function_imported_before_its_environment_was_set_still_publishes_metr
     # modules, the local stack importing every function), and the environment set only afterwards
     script = """
 import json, os, sys
+import boto3
+from moto import mock_aws
 import notifications.handlers.digest as digest
-os.environ.update(POWERTOOLS_METRICS_NAMESPACE="Trellis", POWERTOOLS_SERVICE_NAME="notifications-digest")
+os.environ.update(POWERTOOLS_METRICS_NAMESPACE="Trellis", POWERTOOLS_SERVICE_NAME="notifications-digest",
+                  AWS_DEFAULT_REGION="eu-west-1", AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
 class Context:
     function_name, memory_limit_in_mb, aws_request_id = "digest", 512, "r-1"
     invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:digest"
-print("RESULT " + json.dumps(digest.handler({"scheduled_for": "2025-01-01T07:00:00Z"}, Context())))
+with mock_aws():
+    os.environ["DIGEST_QUEUE_URL"] = boto3.client("sqs").create_queue(QueueName="digest")["QueueUrl"]
+    print("RESULT " + json.dumps(digest.handler({"scheduled_for": "2025-01-01T07:00:00Z"}, Context())))
 """
     env = {key: value for key, value in os.environ.items() if not key.startswith("POWERTOOLS_")}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "shared"), str(ROOT / "services" / "notifications")])
@@ -99,4 +104,4 @@ print("RESULT " + json.dumps(digest.handler({"scheduled_for": "2025-01-01T07:00:
     assert len(emf) == 1
     assert emf[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Trellis"
     assert emf[0]["DigestRuns"] in (1, [1])
-    assert 'RESULT {"scheduled_for": "2025-01-01T07:00:00Z", "sent": 0}' in done.stdout
+    assert 'RESULT {"run_at": "2025-01-01T07:00:00+00:00", "steps": 10}' in done.stdout
