@@ -96,13 +96,14 @@ def test_every_pattern_in_the_template_is_supported() -> None:
         validate(rule.pattern, rule.name)
 
 
-def test_notifications_rule_takes_stage_changes_from_partners_only() -> None:
+def test_notifications_rule_takes_the_types_it_handles_from_the_services_that_publish_them() -> None:
     # moto's TestEventPattern is a stub, so the rule is checked with the local matcher
     rule = next(rule for rule in template().rules if rule.name == "NotificationsEventsRule")
     event = {"source": "trellis.partners", "detail-type": "PartnershipStageChanged", "detail": {}}
     assert matches(rule.pattern, event)
-    assert not matches(rule.pattern, {**event, "detail-type": "PartnershipCreated"})
-    assert not matches(rule.pattern, {**event, "source": "trellis.leads"})
+    assert matches(rule.pattern, {"source": "trellis.leads", "detail-type": "DealWon", "detail": {}})
+    assert not matches(rule.pattern, {**event, "detail-type": "IcpUpdated"})
+    assert not matches(rule.pattern, {**event, "source": "trellis.elsewhere"})
 
 
 # ---------------------------------------------------------------- schedules

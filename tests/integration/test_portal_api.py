@@ -70,4 +70,4 @@ def test_the_digest_runs_on_its_schedule_input(function: Callable[[str], Functio
     assert schedule.input is not None
     # EventBridge Scheduler fills in its context attributes before it invokes the function
     event = json.loads(schedule.input.replace("<aws.scheduler.scheduled-time>", "2025-06-01T07:00:00Z"))
-    assert digest.invoke(event) == {"scheduled_for": "2025-06-01T07:00:00Z", "sent": 0}
+    assert digest.invoke(event) == {"run_at": "2025-06-01T07:00:00+00:00", "steps": 10}
