@@ -12,6 +12,7 @@ import pytest
 
 from tests.helpers.aws import Stack
 from tests.helpers.dynamodb_calls import recording
+from tests.helpers.events import stage_changed
 from tests.helpers.lambda_runtime import ApiClient, User
 from tests.helpers.people import ANA, BEN, CLEO, PAT, SALLY, ZED
 from trellis.events import Actor, EventData, EventEnvelope
@@ -33,7 +34,7 @@ from trellis.events.organisations import (
     UserRemoved,
     UserRolesChanged,
 )
-from trellis.events.partners import PartnershipCreated, PartnershipStageChanged, PartnershipUserAssigned
+from trellis.events.partners import PartnershipCreated, PartnershipUserAssigned
 from trellis.events.portal import CertificationEarned, MessagePosted, TaskAssigned
 
 TABLE = "NotificationsTable"
@@ -145,16 +146,7 @@ def test_a_stage_change_reaches_the_assignees_and_the_partners_admins_but_not_th
     service: Callable[..., ApiClient],
     aws: Stack,
 ) -> None:
-    moved = _event(
-        PartnershipStageChanged(
-            partnership_id="p1",
-            company_name="Northwind",
-            from_stage="recruitment",
-            to_stage="onboarding",
-            assigned_user_ids=["u-ben", "u-cleo"],
-        ),
-        actor=BEN_ACTS,
-    )
+    moved = stage_changed(assigned=["u-ben", "u-cleo"], actor=BEN_ACTS)
     assert deliver(moved).failed == []
     assert _titles(service, CLEO) == ["Northwind moved to onboarding"]
     assert _titles(service, SALLY) == ["Northwind moved to onboarding"]
@@ -384,16 +376,7 @@ def test_role_changes_and_removals_change_who_hears_and_old_events_do_not_undo_t
     late_registration = _registered(SALLY, at=T0 + timedelta(hours=1))  # older than her removal
     assert deliver(promoted, removed, late_registration).failed == []
 
-    moved = _event(
-        PartnershipStageChanged(
-            partnership_id="p1",
-            company_name="Northwind",
-            from_stage="recruitment",
-            to_stage="active",
-            assigned_user_ids=["u-ben"],
-        ),
-        actor=BEN_ACTS,
-    )
+    moved = stage_changed(assigned=["u-ben"], to_stage="active", actor=BEN_ACTS)
     assert deliver(moved).failed == []
     assert _titles(service, TOM) == ["Northwind moved to active"]
     assert _titles(service, SALLY) == []
@@ -422,16 +405,7 @@ def test_each_person_gets_the_channels_they_chose(
     )
     assert silent.status == 200, silent.text
 
-    moved = _event(
-        PartnershipStageChanged(
-            partnership_id="p1",
-            company_name="Northwind",
-            from_stage="recruitment",
-            to_stage="onboarding",
-            assigned_user_ids=["u-ben", "u-cleo"],
-        ),
-        actor=BEN_ACTS,
-    )
+    moved = stage_changed(assigned=["u-ben", "u-cleo"], actor=BEN_ACTS)
     assert deliver(moved).failed == []
     assert _titles(service, CLEO) == ["Northwind moved to onboarding"]  # in-app still on
     assert _titles(service, SALLY) == []
@@ -447,15 +421,7 @@ def test_a_duplicated_event_gives_one_notification_and_one_email(
     service: Callable[..., ApiClient],
     aws: Stack,
 ) -> None:
-    moved = _event(
-        PartnershipStageChanged(
-            partnership_id="p1",
-            company_name="Northwind",
-            from_stage="recruitment",
-            to_stage="onboarding",
-            assigned_user_ids=["u-cleo"],
-        )
-    )
+    moved = stage_changed(assigned=["u-cleo"])
     assert deliver(moved, moved).failed == []
     assert deliver(moved).failed == []
     assert _titles(service, CLEO) == ["Northwind moved to onboarding"]
@@ -478,15 +444,7 @@ def test_a_poison_message_fails_alone(deliver: Callable[..., Any], service: Call
 
 @pytest.mark.usefixtures("world")
 def test_an_event_costs_a_bounded_number_of_dynamodb_calls(deliver: Callable[..., Any]) -> None:
-    moved = _event(
-        PartnershipStageChanged(
-            partnership_id="p1",
-            company_name="Northwind",
-            from_stage="recruitment",
-            to_stage="onboarding",
-            assigned_user_ids=["u-ben", "u-cleo"],
-        )
-    )
+    moved = stage_changed(assigned=["u-ben", "u-cleo"])
     with recording() as calls:
         assert deliver(moved).failed == []
     # The directory's assignees (1 UpdateItem), the partnership (1 BatchGetItem), northwind's people for
@@ -526,11 +484,7 @@ def test_each_organisation_in_the_audience_gets_the_event_on_its_subscribed_webh
         created = api.post("/webhooks/endpoints", user=user, json_body={
             "url": f"https://{host}/in", "event_types": ["partnership.stage_changed"]})
         assert created.status == 201, created.text
-    moved = _event(
-        PartnershipStageChanged(partnership_id="p1", company_name="Northwind", from_stage="recruitment",
-                                to_stage="onboarding", assigned_user_ids=["u-cleo"]),
-        actor=BEN_ACTS,
-    )
+    moved = stage_changed(assigned=["u-cleo"], actor=BEN_ACTS)
     # When the stage change is delivered (twice), and the webhook worker drains its queue
     assert deliver(moved, moved).failed == []
     queued = drain(aws)

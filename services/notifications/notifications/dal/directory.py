@@ -7,7 +7,7 @@ entry already reflects (``known_at``), so a late or repeated event never moves a
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -41,8 +41,7 @@ def _digest_sk(organisation_id: str, user_id: str) -> str:
 
 
 def _is_stale(error: UpdateError) -> bool:
-    code = getattr(error.cause, "response", {}).get("Error", {}).get("Code")
-    return bool(code == "ConditionalCheckFailedException")
+    return error.cause_response_code == "ConditionalCheckFailedException"
 
 
 # ------------------------------------------------------------------ users (from events)
@@ -83,7 +82,7 @@ def recipients(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Recipi
         return found
     for item in NotificationsItem.batch_get(keys):
         if isinstance(item, RecipientItem):
-            found[(item.pk.split("#")[1], item.user_id)] = item
+            found[(item.organisation_id, item.user_id)] = item
     return found
 
 
@@ -199,7 +198,3 @@ def partnerships(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Part
             found[(parts[1], parts[3])] = item
     return found
 
-
-def iter_keys(items: Iterable[RecipientItem]) -> Iterator[tuple[str, str]]:
-    for item in items:
-        yield item.pk.split("#")[1], item.user_id

@@ -57,8 +57,7 @@ def email_sk(dedupe_key: str) -> str:
 
 
 def _conditional_failed(error: PutError | UpdateError) -> bool:
-    code = getattr(error.cause, "response", {}).get("Error", {}).get("Code")
-    return bool(code == "ConditionalCheckFailedException")
+    return error.cause_response_code == "ConditionalCheckFailedException"
 
 
 # ------------------------------------------------------------------ items

@@ -88,6 +88,10 @@ class RecipientItem(NotificationsItem, discriminator="Recipient"):  # type: igno
     last_digest_at = UTCDateTimeAttribute(null=True)
     by_digest = Gsi1()
 
+    @property
+    def organisation_id(self) -> str:
+        return str(self.pk).split("#")[1]  # ORG#<org>#DIRECTORY#
+
 
 class PartnershipItem(NotificationsItem, discriminator="Partnership"):  # type: ignore[valid-type,misc,call-arg]
     company_name = UnicodeAttribute()

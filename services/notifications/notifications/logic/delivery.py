@@ -17,7 +17,6 @@ already done are no-ops; an event that keeps failing goes to the DLQ without hol
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -69,10 +68,6 @@ def _absolute(link: str | None, side: str) -> str | None:
     return f"{settings.portal_base_url if side == 'partner' else settings.app_base_url}{link}"
 
 
-def _address_key(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
-
-
 def deliver(envelope: EventEnvelope, data: EventData, rule: Rule) -> Outcome:
     outcome = Outcome()
     audiences = rule.audiences(envelope, data)
@@ -85,7 +80,7 @@ def deliver(envelope: EventEnvelope, data: EventData, rule: Rule) -> Outcome:
             if audience.address is None:
                 continue
             outcome.emails += email.queue(email.EmailRequest(
-                dedupe_key=f"{envelope.id}#{_address_key(audience.address)}", to_address=audience.address,
+                dedupe_key=f"{envelope.id}#{audience.address.strip().lower()}", to_address=audience.address,
                 template="invitation", subject=message.title, context=context,
             ))
         return outcome
@@ -96,7 +91,7 @@ def deliver(envelope: EventEnvelope, data: EventData, rule: Rule) -> Outcome:
         if organisation is not None and organisation not in organisations:
             organisations.append(organisation)
         for person in people:
-            key = (person.pk.split("#")[1], person.user_id) if isinstance(person, RecipientItem) else person
+            key = (person.organisation_id, person.user_id) if isinstance(person, RecipientItem) else person
             if key in told or _is_actor(envelope, *key):
                 continue
             told.add(key)

@@ -90,7 +90,7 @@ def digest_for(subscriber: RecipientItem, step: Step) -> bool:
     if previous is not None and previous >= step.run_at:
         return False  # this run (or a later one) already covered the user
     since = previous or step.run_at - PERIOD[step.frequency]
-    organisation = subscriber.pk.split("#")[1]
+    organisation = subscriber.organisation_id
     items = [item for item in inbox_dal.since(organisation, subscriber.user_id, since, limit=SHOWN + 1)
              if item.delivered_at <= step.run_at]
     queued = False

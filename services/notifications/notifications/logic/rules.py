@@ -42,6 +42,7 @@ from trellis.events.partners import PartnershipStageChanged, PartnershipUserAssi
 from trellis.events.portal import CertificationEarned, MessagePosted, TaskAssigned
 from trellis.events.webhooks import WebhookEndpointDisabled
 from trellis.principal import Role
+from trellis.settings import get_settings
 
 Side = Literal["vendor", "partner"]
 
@@ -311,8 +312,6 @@ def _invitation_message(envelope: EventEnvelope, data: Invitation) -> Message:
 
 
 def _invitation_context(envelope: EventEnvelope, data: Invitation) -> dict[str, Any]:
-    from trellis.settings import get_settings
-
     return {
         "name": data.name, "organisation_name": _inviting_organisation(data),
         "company_name": getattr(data, "company_name", None),
