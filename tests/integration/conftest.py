@@ -109,3 +109,19 @@ def ledger(aws: Stack, function: Callable[[str], FunctionRunner]) -> Callable[..
     from tests.helpers.deals import ledger_consumer
 
     return ledger_consumer(function, aws.queue_arns["LeadsLedgerEventsQueue"])
+
+
+@pytest.fixture
+def portal_project(aws: Stack, function: Callable[[str], FunctionRunner]) -> Callable[..., dict[str, Any]]:
+    """Hand events to the portal's events consumer (SQS batches of 10)."""
+    from tests.helpers.portal_world import projector
+
+    return projector(function, aws.queue_arns["PortalEventsQueue"])
+
+
+@pytest.fixture
+def portal_world(portal_project: Callable[..., dict[str, Any]]) -> None:
+    """The standard portal world of tests/helpers/portal_world.py, projected into the portal table."""
+    from tests.helpers.portal_world import standard_world
+
+    portal_project(*standard_world())

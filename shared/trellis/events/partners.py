@@ -23,6 +23,7 @@ class PartnershipCreated(EventData):
     website_domain: str | None = None
     assigned_user_ids: list[str] = Field(default_factory=list)
     tier: str | None = None
+    category: str | None = None
 
 
 class PartnershipStageChanged(EventData):
@@ -57,6 +58,7 @@ class PartnershipUpdated(EventData):
     website_domain: str | None = None
     # The profile after the change, whole: consumers keep the newest by occurred_at.
     tier: str | None = None
+    category: str | None = None
     changes: list[FieldChange]
 
 
@@ -132,7 +134,7 @@ EXAMPLES: tuple[EventData, ...] = (
     PartnershipCreated(
         partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", partnership_type="reseller",
         stage="recruitment", country="DE", website_domain="northwind.example",
-        assigned_user_ids=["u-manager"], tier="gold",
+        assigned_user_ids=["u-manager"], tier="gold", category="consulting",
     ),
     PartnershipStageChanged(
         partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", from_stage="recruitment",
@@ -140,7 +142,7 @@ EXAMPLES: tuple[EventData, ...] = (
     ),
     PartnershipUpdated(
         partnership_id=_PARTNERSHIP_ID, company_name="Northwind GmbH", partnership_type="reseller",
-        country="DE", website_domain="northwind.example", tier="gold",
+        country="DE", website_domain="northwind.example", tier="gold", category="consulting",
         changes=[
             FieldChange(field="company_name", before="Northwind Consulting", after="Northwind GmbH"),
         ],

@@ -109,6 +109,7 @@ def create_partnership(principal: Principal, request: PartnershipCreate) -> Part
             partnership_id=partnership_id, company_name=request.company_name,
             partnership_type=request.partnership_type, stage=stage, country=request.country,
             website_domain=item.website_domain, assigned_user_ids=assigned, tier=request.tier,
+            category=request.category,
         ),
         tenant_id=org, actor=Actor.of(principal), occurred_at=now,
     )
@@ -291,7 +292,7 @@ def update_partnership(principal: Principal, partnership_id: str, request: Partn
     event = _event(item, PartnershipUpdated(
         partnership_id=partnership_id, company_name=item.company_name, partnership_type=item.partnership_type,
         country=item.country, website_domain=item.website_domain, tier=item.tier,
-        changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in changes],
+        category=item.category, changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in changes],
     ), principal, now)
     activity = dal.Activity(
         kind="partnership_updated", summary=f"Updated {', '.join(c.field for c in changes)}",
