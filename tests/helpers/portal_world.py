@@ -49,21 +49,26 @@ CATEGORIES = ("consulting", "msp")
 
 PARTNER_ROLES = ("partner_admin", "sales", "marketing", "project_manager", "executive")
 # one northwind user per partner role
-PEOPLE = {role: User(f"u-nw-{role}", "northwind", (role,), f"{role}@northwind.example") for role in PARTNER_ROLES}
+PEOPLE = {
+    role: User(f"u-nw-{role}", "northwind", (role,), f"{role}@northwind.example") for role in PARTNER_ROLES
+}
 CONTOSO_ADMIN = User("u-co-admin", "contoso", ("partner_admin",), "admin@contoso.example")
 DIST_A_ADMIN = User("u-da-admin", "dist-a", ("partner_admin", "sales"), "admin@dist-a.example")
 DIST_B_ADMIN = User("u-db-admin", "dist-b", ("partner_admin", "sales"), "admin@dist-b.example")
 OLDCO_ADMIN = User("u-old-admin", "oldco", ("partner_admin",), "admin@oldco.example")
 GLOBEX_ADMIN = User("u-gx-admin", "globex", ("partner_admin", "sales"), "admin@globex.example")
 
-PARTNER_USERS = (*PEOPLE.values(), SALLY, CONTOSO_ADMIN, DIST_A_ADMIN, DIST_B_ADMIN, OLDCO_ADMIN, GLOBEX_ADMIN)
+PARTNER_USERS = (
+    *PEOPLE.values(), SALLY, CONTOSO_ADMIN, DIST_A_ADMIN, DIST_B_ADMIN, OLDCO_ADMIN, GLOBEX_ADMIN,
+)
 VENDOR_USERS = (ANA, BEN, CLEO, ZED)
 
 Project = Callable[..., dict[str, Any]]
 
 
 def event(data: EventData, *, tenant: str = VENDOR, minutes: float = 0) -> EventEnvelope:
-    return EventEnvelope.new(data, tenant_id=tenant, actor=SYSTEM, occurred_at=START + timedelta(minutes=minutes))
+    at = START + timedelta(minutes=minutes)
+    return EventEnvelope.new(data, tenant_id=tenant, actor=SYSTEM, occurred_at=at)
 
 
 def projector(function: Callable[[str], FunctionRunner], queue_arn: str) -> Project:

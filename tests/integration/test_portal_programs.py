@@ -20,8 +20,8 @@ from tests.helpers.portal_world import (
     NORTHWIND,
     OLDCO,
     OLDCO_ADMIN,
-    PEOPLE,
     PENDING,
+    PEOPLE,
     event,
 )
 from trellis.events.partners import PartnershipStageChanged, PartnershipUpdated
@@ -120,12 +120,16 @@ def test_the_view_follows_stage_and_profile_events_and_ignores_older_ones(
     portal: ApiClient, portal_project: Callable[..., dict[str, Any]],
 ) -> None:
     portal_project(
-        event(PartnershipStageChanged(partnership_id=CONTOSO, company_name="Contoso", from_stage="onboarding",
-                                      to_stage="growth"), minutes=60),
-        event(PartnershipStageChanged(partnership_id=CONTOSO, company_name="Contoso", from_stage="recruitment",
-                                      to_stage="onboarding"), minutes=30),  # late: older than the one above
-        event(PartnershipUpdated(partnership_id=CONTOSO, company_name="Contoso Ltd", partnership_type="referral",
-                                 tier="gold", category="consulting", changes=[]), minutes=61),
+        event(PartnershipStageChanged(
+            partnership_id=CONTOSO, company_name="Contoso", from_stage="onboarding", to_stage="growth",
+        ), minutes=60),
+        event(PartnershipStageChanged(  # late: older than the one above
+            partnership_id=CONTOSO, company_name="Contoso", from_stage="recruitment", to_stage="onboarding",
+        ), minutes=30),
+        event(PartnershipUpdated(
+            partnership_id=CONTOSO, company_name="Contoso Ltd", partnership_type="referral", tier="gold",
+            category="consulting", changes=[],
+        ), minutes=61),
     )
     body = portal.get(f"/portal/partnerships/{CONTOSO}", user=CONTOSO_ADMIN).json()
     assert (body["stage"], body["tier"], body["category"], body["company_name"]) == (

@@ -62,7 +62,7 @@ class Audience(Request):
         return not (self.partner_roles and roles.isdisjoint(self.partner_roles))
 
 
-class Program(BaseModel):
+class PortalProgram(BaseModel):
     """One program the partner organisation is in, as its portal home lists it."""
 
     partnership_id: str
@@ -76,7 +76,7 @@ class Program(BaseModel):
     archived: bool
 
 
-class ProgramCard(Program):
+class PortalCard(PortalProgram):
     """A partnership's portal as the caller opens it: who they are in it and the rooms they may enter."""
 
     side: Literal["vendor", "partner"]
@@ -85,5 +85,5 @@ class ProgramCard(Program):
     created_at: datetime | None
 
 
-class ProgramPage(BaseModel):
-    items: list[Program]
+class PortalProgramPage(BaseModel):
+    items: list[PortalProgram]

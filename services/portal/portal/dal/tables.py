@@ -12,13 +12,14 @@ that the caller's organisation is one of them (logic/access.py) before anything 
 | rooms                 | each room module documents its own prefixes (dal/<room>.py)       |
 | outbox                | OUTBOX                                                           |
 
-| entity          | pk                               | sk                  | gsi1pk                        | gsi1sk           |
-|-----------------|----------------------------------|---------------------|-------------------------------|------------------|
-| PartnershipView | PARTNERSHIP#<pid>#               | VIEW#               | ORG#<partner>#PARTNERSHIPS# ¹ | <vendor>#<pid>   |
-| Program         | ORG#<vendor>#PROGRAM#            | PROGRAM#            |                               |                  |
-| NetworkLink     | ORG#<vendor>#NETWORK#<dist pid># | RESELLER#<pid>#     | ORG#<vendor>#NETWORK#R#<pid># | <dist pid>       |
-| Person          | ORG#<org>#PEOPLE#                | USER#<user>#        |                               |                  |
+| entity          | pk                              | sk              | gsi1pk / gsi1sk                   |
+|-----------------|---------------------------------|-----------------|-----------------------------------|
+| PartnershipView | PARTNERSHIP#<pid>#              | VIEW#           | ORG#<p>#PARTNERSHIPS# ¹ / <v>#<pid> |
+| Program         | ORG#<v>#PROGRAM#                | PROGRAM#        |                                   |
+| NetworkLink     | ORG#<v>#NETWORK#<distributor>#  | RESELLER#<pid># | ORG#<v>#NETWORK#R#<pid># / <dist> |
+| Person          | ORG#<org>#PEOPLE#               | USER#<user>#    |                                   |
 
+(<v>: the vendor organisation, <p>: the partner organisation.)
 (¹ only once the partner organisation joined: a partner user lists the programs it is in.)
 """
 
@@ -66,7 +67,8 @@ class PartnershipViewItem(PortalItem, discriminator="PartnershipView"):  # type:
 
 
 class ProgramItem(PortalItem, discriminator="PortalProgram"):  # type: ignore[valid-type,misc,call-arg]
-    """The vendor's program lists as the portal needs them: tiers (first: highest), stages, categories."""
+    """The vendor's program lists as the portal needs them: tiers (first: highest), stages,
+    categories."""
 
     vendor_organisation_id = UnicodeAttribute()
     tier_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
@@ -81,7 +83,7 @@ class ProgramItem(PortalItem, discriminator="PortalProgram"):  # type: ignore[va
 
 
 class NetworkLinkItem(PortalItem, discriminator="PortalNetworkLink"):  # type: ignore[valid-type,misc,call-arg]
-    """A reseller assigned to a distributor (both partnerships of one vendor); ``removed_at`` once it ended."""
+    """A reseller assigned to a distributor (partnerships of one vendor); ``removed_at`` once it ended."""
 
     vendor_organisation_id = UnicodeAttribute()
     distributor_id = UnicodeAttribute()

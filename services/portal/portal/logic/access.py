@@ -6,7 +6,7 @@ if it did not exist. Then the caller's roles decide the room (403: the room exis
 
 | room          | partner roles that enter it                          | vendor roles          |
 |---------------|------------------------------------------------------|-----------------------|
-| dashboard     | partner_admin, executive, sales                      | any (writers: admin, partner_manager) |
+| dashboard     | partner_admin, executive, sales                      | any                   |
 | leads, deals  | partner_admin, sales                                 | any                   |
 | commissions   | partner_admin, sales, executive                      | any                   |
 | resources     | every partner role                                   | any                   |
