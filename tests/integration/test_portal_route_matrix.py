@@ -1,4 +1,4 @@
-"""Every route of the portal API × every kind of caller (tests/portal_matrix/__init__.py has the table).
+"""Every route of the portal API by every kind of caller (tests/portal_matrix/__init__.py has the table).
 
 The routes come from template.yaml: a route added there without a recipe fails here.
 """
@@ -14,7 +14,7 @@ import pytest
 
 import tests.portal_matrix as matrix
 from local.template import template
-from portal.logic.access import PARTNER_ROOMS, Room
+from portal.logic.access import PARTNER_ROOMS
 from tests.helpers.lambda_runtime import ApiClient, ApiResponse, User
 from tests.helpers.people import ANA, BEN, CLEO, NOROLE, ZED
 from tests.helpers.portal_world import (
