@@ -16,17 +16,17 @@ everyone else; for ``network=True`` recipes DIST_A, with ``ids["reseller"]`` = N
 
 What each caller must get (tests/integration/test_portal_route_matrix.py computes it):
 
-| caller                           | partnership route                       | vendor route (/portal/vendor/…) |
-|----------------------------------|-----------------------------------------|---------------------------------|
-| acme admin, partner manager      | ok (403 if not ``vendor_writes``)       | ok                              |
-| acme member                      | reads ok, writes 403                    | reads ok, writes 403            |
-| acme user without roles          | 403                                     | 403                             |
-| acme-corp admin (other vendor)   | 404                                     | 404 (``collection``: its own)   |
-| northwind, each partner role     | the room's roles ok, others 403         | 403                             |
-| contoso (silver: below gold)     | ok, 404 for ``tiered`` content          | 403                             |
-| globex (other vendor's partner)  | 404 (also acme's ids via GLOBEX)        | 403                             |
-| distributor B                    | 404 (NORTHWIND; DIST_A's network)       | 403                             |
-| no token                         | 401                                     | 401                             |
+| caller | partnership route | vendor route (/portal/vendor/…) |
+|---|---|---|
+| acme admin, partner manager | ok (403 if not ``vendor_writes``) | ok |
+| acme member | reads ok, writes 403 | reads ok, writes 403 |
+| acme user without roles | 403 | 403 |
+| acme-corp admin (other vendor) | 404 | 404 (``collection``: its own) |
+| northwind, each partner role | the room's roles ok, others 403 | 403 |
+| contoso (silver: below gold) | ok, 404 for ``tiered`` content | 403 |
+| globex (other vendor's partner) | 404 (also acme's ids via GLOBEX) | 403 |
+| distributor B | 404 (NORTHWIND; DIST_A's network) | 403 |
+| no token | 401 | 401 |
 
 Writes: the denied calls run first, then one allowed caller (acme's admin, or the room's first
 partner role for ``vendor_writes=False``) — so a DELETE is tried by everyone who must be refused
