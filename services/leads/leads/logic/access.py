@@ -1,8 +1,9 @@
 """Who may do what in the leads service, and how a caller reaches a partnership.
 
 Vendor and partner organisations both use the leads API (an organisation can be a vendor in its own
-program and a partner in others): readers are any vendor or partner role, writers the vendor's
-admins and partner managers and the partner's admins and sales people.
+program and a partner in others): readers are any vendor role and the partner's admins, sales people
+and executives (the portal's leads and deals rooms: marketing and project managers have rooms of
+their own), writers the vendor's admins and partner managers and the partner's admins and sales people.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 from leads.dal import partnerships as projection
 from leads.dal.tables import PartnershipViewItem
 from trellis.errors import Conflict, NotFound
-from trellis.principal import PARTNER_ROLES, VENDOR_ROLES, VENDOR_WRITERS, Principal, Role
+from trellis.principal import VENDOR_ROLES, VENDOR_WRITERS, Principal, Role
 
-READERS = VENDOR_ROLES | PARTNER_ROLES
+PARTNER_READERS = frozenset({Role.PARTNER_ADMIN, Role.SALES, Role.EXECUTIVE})
+READERS = VENDOR_ROLES | PARTNER_READERS
 WRITERS = VENDOR_WRITERS | {Role.PARTNER_ADMIN, Role.SALES}
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from leads.dal import ledger as dal
 from leads.dal import partnerships as partnerships_dal
 from leads.dal.tables import CommissionEntryItem, CounterpartItem, LedgerDealItem
-from leads.logic import ledger
+from leads.logic import access, ledger
 from leads.logic.ledger import entry_data
 from leads.models import (
     CommissionApproval,
@@ -35,7 +35,7 @@ from trellis.events import Actor, EventEnvelope
 from trellis.events.commissions import CommissionPlan
 from trellis.events.ledger import CommissionApproved
 from trellis.pagination import Page, decode_cursor, encode_cursor
-from trellis.principal import PARTNER_ROLES, VENDOR_ROLES, VENDOR_WRITERS, Principal
+from trellis.principal import VENDOR_ROLES, VENDOR_WRITERS, Principal
 
 NO_SUCH_ENTRY = "no such commission entry"
 NO_SUCH_DEAL = "the ledger has no such deal"
@@ -212,7 +212,7 @@ def list_problems(principal: Principal, *, limit: int, cursor: str | None) -> Pa
 
 def partner_counterparts(principal: Principal, partnership_id: str | None = None) -> list[CounterpartItem]:
     """The caller's partnerships (as the partner), or just the one named (404 unless it is the caller's)."""
-    principal.require_any(PARTNER_ROLES)
+    principal.require_any(access.PARTNER_READERS)
     organisation = principal.organisation_id
     if partnership_id is not None:
         found = partnerships_dal.counterpart(organisation, partnership_id)
