@@ -292,7 +292,8 @@ def update_partnership(principal: Principal, partnership_id: str, request: Partn
     event = _event(item, PartnershipUpdated(
         partnership_id=partnership_id, company_name=item.company_name, partnership_type=item.partnership_type,
         country=item.country, website_domain=item.website_domain, tier=item.tier,
-        category=item.category, changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in changes],
+        category=item.category,
+        changes=[FieldChange(field=c.field, before=c.before, after=c.after) for c in changes],
     ), principal, now)
     activity = dal.Activity(
         kind="partnership_updated", summary=f"Updated {', '.join(c.field for c in changes)}",
