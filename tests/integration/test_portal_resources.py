@@ -43,7 +43,8 @@ def upload(aws: Stack, pending: dict[str, Any], body: bytes, content_type: str =
     """What the browser does with the presigned POST: the object lands at the key the answer names."""
     fields = pending["upload"]["fields"]
     assert fields["Content-Type"] == pending["version"]["content_type"]
-    client("s3").put_object(Bucket=aws.buckets[BUCKET], Key=fields["key"], Body=body, ContentType=content_type)
+    client("s3").put_object(Bucket=aws.buckets[BUCKET], Key=fields["key"], Body=body,
+                            ContentType=content_type)
 
 
 def file_resource(portal: ApiClient, aws: Stack, *, title: str = "Sales deck", room: str = "resources",
@@ -85,7 +86,8 @@ def test_a_file_resource_is_uploaded_through_s3_then_completed_and_published(
 ) -> None:
     # Given a vendor writer creating a file resource
     response = portal.post(VENDOR, json_body={
-        "kind": "file", "title": "Sales deck", "description": "The 2026 pitch", "tags": ["Sales", "sales", "deck"],
+        "kind": "file", "title": "Sales deck", "description": "The 2026 pitch",
+        "tags": ["Sales", "sales", "deck"],
         "file": {"filename": "deck 2026.pdf", "content_type": PDF, "size": 5},
     })
     assert response.status == 201, response.text
@@ -94,7 +96,8 @@ def test_a_file_resource_is_uploaded_through_s3_then_completed_and_published(
     # Then it is pending: the answer says where to upload (a POST policy for exactly this key, type, size)
     assert resource["current_version"] is None
     assert resource["tags"] == ["Sales", "deck"]
-    assert pending["version"]["status"] == "pending" and pending["version"]["number"] == 1
+    assert pending["version"]["status"] == "pending"
+    assert pending["version"]["number"] == 1
     key = pending["upload"]["fields"]["key"]
     assert key == f"acme/resources/{resource['resource_id']}/{pending['version']['version_id']}"
     assert pending["upload"]["fields"]["Content-Type"] == PDF
@@ -104,25 +107,30 @@ def test_a_file_resource_is_uploaded_through_s3_then_completed_and_published(
 
     # When the file is uploaded and the version completed
     upload(aws, pending, b"%PDF-")
-    done = portal.post(f"{VENDOR}/{resource['resource_id']}/versions/{pending['version']['version_id']}/complete")
+    rid, vid = resource["resource_id"], pending["version"]["version_id"]
+    done = portal.post(f"{VENDOR}/{rid}/versions/{vid}/complete")
     assert done.status == 200, done.text
     assert done.json()["current_version"]["filename"] == "deck 2026.pdf"
     assert portal.get(f"{VENDOR}/{resource['resource_id']}").json()["versions"][0]["status"] == "current"
 
     # Then it is published to partners, with one ResourcePublished event
     [event] = outbox_events(aws, TABLE)
-    assert event["type"] == "ResourcePublished" and event["tenant_id"] == "acme"
+    assert event["type"] == "ResourcePublished"
+    assert event["tenant_id"] == "acme"
     assert (event["data"]["resource_id"], event["data"]["room"], event["data"]["first_version"]) == (
         resource["resource_id"], "resources", True)
     listed = portal.get(room_path(NORTHWIND), user=SALLY).json()["items"]
     assert [item["title"] for item in listed] == ["Sales deck"]
-    assert listed[0]["audience"] is None and listed[0]["versions"] is None  # vendor-only fields
+    assert listed[0]["audience"] is None
+    assert listed[0]["versions"] is None
 
     # And a partner downloads it through a short-lived presigned GET naming the file
     download = portal.get(f"{room_path(NORTHWIND)}/{resource['resource_id']}/download", user=SALLY)
     assert download.status == 200, download.text
     url = download.json()["url"]
-    assert key in url and "X-Amz-Expires=300" in url and "response-content-disposition" in url
+    assert key in url
+    assert "X-Amz-Expires=300" in url
+    assert "response-content-disposition" in url
     assert "deck%25202026.pdf" in url or "deck%202026.pdf" in url
 
 
@@ -139,7 +147,8 @@ def test_a_new_version_replaces_the_current_one_and_the_vendor_keeps_the_older(
     pending = response.json()
     assert pending["version"]["number"] == 2
     # until completed, partners still get version 1
-    assert portal.get(f"{room_path(NORTHWIND)}/{rid}", user=SALLY).json()["current_version"]["version_id"] == first
+    partner_view = portal.get(f"{room_path(NORTHWIND)}/{rid}", user=SALLY).json()
+    assert partner_view["current_version"]["version_id"] == first
 
     upload(aws, pending, b"abcd")
     done = portal.post(f"{VENDOR}/{rid}/versions/{pending['version']['version_id']}/complete", user=BEN)
@@ -152,7 +161,8 @@ def test_a_new_version_replaces_the_current_one_and_the_vendor_keeps_the_older(
     assert partner_view["versions"] is None
     # the vendor downloads the older version; a partner only ever the current one
     older = portal.get(f"{VENDOR}/{rid}/download", query={"version_id": first}, user=CLEO).json()
-    assert older["version_id"] == first and first in older["url"]
+    assert older["version_id"] == first
+    assert first in older["url"]
     events = outbox_events(aws, TABLE)
     assert [(e["type"], e["data"]["version_number"], e["data"]["first_version"]) for e in events] == [
         ("ResourcePublished", 1, True), ("ResourcePublished", 2, False)]
@@ -166,7 +176,8 @@ def test_a_link_resource_is_current_at_once_and_its_new_address_is_a_new_version
     assert resource["current_version"]["url"] == "https://wiki.acme.example/partners"
     changed = portal.post(f"{VENDOR}/{rid}/versions", json_body={"url": "https://wiki.acme.example/v2"})
     assert changed.status == 201, changed.text
-    assert changed.json()["version"]["status"] == "current" and changed.json()["upload"] is None
+    assert changed.json()["version"]["status"] == "current"
+    assert changed.json()["upload"] is None
     download = portal.get(f"{room_path(NORTHWIND)}/{rid}/download", user=PEOPLE["executive"]).json()
     assert (download["kind"], download["url"]) == ("link", "https://wiki.acme.example/v2")
     assert len(outbox_events(aws, TABLE)) == 2
@@ -208,7 +219,8 @@ def test_completing_a_version_whose_upload_is_missing_or_different_writes_nothin
     portal: ApiClient, aws: Stack,
 ) -> None:
     created = portal.post(VENDOR, json_body={
-        "kind": "file", "title": "Deck", "file": {"filename": "deck.pdf", "content_type": PDF, "size": 10}}).json()
+        "kind": "file", "title": "Deck", "file": {"filename": "deck.pdf", "content_type": PDF, "size": 10},
+    }).json()
     rid, vid = created["resource"]["resource_id"], created["pending"]["version"]["version_id"]
     complete = f"{VENDOR}/{rid}/versions/{vid}/complete"
     before = aws.items(TABLE)
@@ -259,9 +271,11 @@ def test_the_vendor_edits_metadata_and_audience_and_lists_by_room(portal: ApiCli
     assert (patched.json()["title"], patched.json()["audience"]["tiers"]) == ("Pitch deck", ["platinum"])
 
     assert [r["title"] for r in portal.get(VENDOR, user=CLEO).json()["items"]] == ["Pitch deck"]
-    assert [r["title"] for r in portal.get(VENDOR, query={"room": "brand"}, user=CLEO).json()["items"]] == ["Logo"]
+    brand = portal.get(VENDOR, query={"room": "brand"}, user=CLEO).json()["items"]
+    assert [r["title"] for r in brand] == ["Logo"]
     # gold northwind no longer sees the platinum-only deck
-    assert_problem(portal.get(f"{room_path(NORTHWIND)}/{deck['resource_id']}", user=SALLY), 404, "resource_id")
+    hidden = portal.get(f"{room_path(NORTHWIND)}/{deck['resource_id']}", user=SALLY)
+    assert_problem(hidden, 404, "resource_id")
     assert logo["room"] == "brand"
 
 
@@ -399,14 +413,16 @@ def test_the_room_list_pages_by_cursor_and_skips_hidden_content_within_bounds(
         page = response.json()
         assert len(page["items"]) <= 2
         # each page reads in proportion to its size (hidden items included), never the whole room
-        assert sum(call.items_read or 0 for call in response.calls.calls if call.operation == "Query") <= 2 * 4 + 2
+        read = sum(call.items_read or 0 for call in response.calls.calls if call.operation == "Query")
+        assert read <= 2 * 4 + 2
         titles += [item["title"] for item in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
             break
     assert titles == [f"Visible {number}" for number in reversed(range(5))]
     # a cursor is bound to its listing and caller
-    assert_problem(portal.get(room_path(NORTHWIND, "brand"), query={"cursor": "x.y"}, user=SALLY), 400, "cursor")
+    forged = portal.get(room_path(NORTHWIND, "brand"), query={"cursor": "x.y"}, user=SALLY)
+    assert_problem(forged, 400, "cursor")
 
 
 def test_a_partner_reads_a_resource_in_two_gets(portal: ApiClient, aws: Stack) -> None:

@@ -65,7 +65,8 @@ def test_a_partner_shares_a_file_and_the_vendor_gets_it(portal: ApiClient, aws: 
     assert created.status == 201, created.text
     body = created.json()
     file_id = body["file"]["file_id"]
-    assert body["file"]["title"] == "sow.pdf" and body["file"]["uploader_side"] == "partner"
+    assert body["file"]["title"] == "sow.pdf"
+    assert body["file"]["uploader_side"] == "partner"
     key = body["pending"]["upload"]["fields"]["key"]
     assert key.startswith(f"acme/partnerships/{NORTHWIND}/files/{file_id}/")
     # Then, until completed, only the partner's side sees it
@@ -75,15 +76,18 @@ def test_a_partner_shares_a_file_and_the_vendor_gets_it(portal: ApiClient, aws: 
 
     # When the file is uploaded and completed
     put(aws, body["pending"], b"%PDF")
-    done = portal.post(f"{FILES}/{file_id}/versions/{body['pending']['version']['version_id']}/complete", user=user)
+    version_id = body["pending"]["version"]["version_id"]
+    done = portal.post(f"{FILES}/{file_id}/versions/{version_id}/complete", user=user)
     assert done.status == 200, done.text
 
     # Then the vendor sees and downloads it, and SharedFileUploaded names the partner side
     assert [f["file_id"] for f in portal.get(FILES, user=CLEO).json()["items"]] == [file_id]
     download = portal.get(f"{FILES}/{file_id}/download", user=CLEO)
-    assert download.status == 200 and key in download.json()["url"]
+    assert download.status == 200
+    assert key in download.json()["url"]
     [event] = outbox_events(aws, TABLE)
-    assert event["type"] == "SharedFileUploaded" and event["tenant_id"] == "acme"
+    assert event["type"] == "SharedFileUploaded"
+    assert event["tenant_id"] == "acme"
     assert {name: event["data"][name] for name in ("file_id", "partnership_id", "uploader_side",
                                                     "partner_organisation_id", "uploader_user_id")} == {
         "file_id": file_id, "partnership_id": NORTHWIND, "uploader_side": "partner",
@@ -109,7 +113,8 @@ def test_versions_of_a_shared_file(portal: ApiClient, aws: Stack) -> None:
     assert [(v["number"], v["status"]) for v in body["versions"]] == [(2, "current"), (1, "previous")]
     assert body["current_version"]["filename"] == "sow-v2.pdf"
     older = portal.get(f"{FILES}/{file_id}/download", query={"version_id": first}, user=SALLY)
-    assert older.status == 200 and first in older.json()["url"]
+    assert older.status == 200
+    assert first in older.json()["url"]
     assert [e["data"]["uploader_side"] for e in outbox_events(aws, TABLE)] == ["vendor", "partner"]
 
 
@@ -133,9 +138,12 @@ def test_bad_uploads_are_a_422_naming_the_field_and_write_nothing(
     assert aws.count(TABLE) == before
 
 
-def test_completing_without_the_upload_or_with_another_one_writes_nothing(portal: ApiClient, aws: Stack) -> None:
+def test_completing_without_the_upload_or_with_another_one_writes_nothing(
+    portal: ApiClient, aws: Stack,
+) -> None:
     body = portal.post(FILES, json_body={"filename": "a.pdf", "content_type": PDF, "size": 6}).json()
-    complete = f"{FILES}/{body['file']['file_id']}/versions/{body['pending']['version']['version_id']}/complete"
+    file_id, version_id = body["file"]["file_id"], body["pending"]["version"]["version_id"]
+    complete = f"{FILES}/{file_id}/versions/{version_id}/complete"
     before = aws.items(TABLE)
     assert_problem(portal.post(complete), 409, "version_id")
     put(aws, body["pending"], b"123")
@@ -187,7 +195,9 @@ def test_outside_the_partnership_every_shared_file_route_is_404(
     assert aws.count(TABLE) == before
 
 
-def test_another_partnership_of_the_same_vendor_does_not_reach_the_file(portal: ApiClient, aws: Stack) -> None:
+def test_another_partnership_of_the_same_vendor_does_not_reach_the_file(
+    portal: ApiClient, aws: Stack,
+) -> None:
     file_id = shared(portal, aws, SALLY)["file_id"]
     other = f"/portal/partnerships/{CONTOSO}/shared-files"
     assert portal.get(other, user=CONTOSO_ADMIN).json()["items"] == []
@@ -212,7 +222,8 @@ def test_the_list_pages_by_cursor(portal: ApiClient, aws: Stack) -> None:
     assert [f["file_id"] for f in first["items"] + second["items"]] == list(reversed(ids))
     assert second["next_cursor"] is None
     # another caller cannot replay the cursor
-    assert_problem(portal.get(FILES, query={"limit": 2, "cursor": first["next_cursor"]}, user=BEN), 400, "cursor")
+    replayed = portal.get(FILES, query={"limit": 2, "cursor": first["next_cursor"]}, user=BEN)
+    assert_problem(replayed, 400, "cursor")
 
 
 # ---------------------------------------------------------------- search
@@ -250,5 +261,7 @@ def test_search_hits_finds_what_the_viewer_sees_with_every_term(
                                                     ("shared_file", "Pricing approval EMEA")]
         # the vendor sees all of its own
         assert ("resource", "Platinum pricing") in hits(CLEO, "pricing")
-        [hit] = search_hits(enter(principal_from_claims(SALLY.claims()), NORTHWIND, Room.RESOURCES), ["sheet"])
-        assert hit["excerpt"] == "EMEA pricing for resellers" and hit["id"]
+        sally = enter(principal_from_claims(SALLY.claims()), NORTHWIND, Room.RESOURCES)
+        [hit] = search_hits(sally, ["sheet"])
+        assert hit["excerpt"] == "EMEA pricing for resellers"
+        assert hit["id"]

@@ -51,7 +51,8 @@ ContentType = Annotated[str, StringConstraints(max_length=120, to_lower=True)]
 
 def _content_type(value: str) -> str:
     if value not in ALLOWED_CONTENT_TYPES:
-        raise ValueError(f"uploads of type {value!r} are not accepted; one of: {', '.join(sorted(ALLOWED_CONTENT_TYPES))}")
+        allowed = ", ".join(sorted(ALLOWED_CONTENT_TYPES))
+        raise ValueError(f"uploads of type {value!r} are not accepted; one of: {allowed}")
     return value
 
 

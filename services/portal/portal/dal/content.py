@@ -5,11 +5,16 @@ belong to one partnership. Both are the same machinery: a content item holding i
 and a version item per upload (``pending`` until the file is confirmed in S3, then current; a newer
 one makes it previous). A content item and its versions share a partition (one Query reads them).
 
-| entity          | pk                                             | sk              | gsi1pk / gsi1sk                        |
-|-----------------|------------------------------------------------|-----------------|----------------------------------------|
-| Resource        | ORG#<v>#RESOURCE#<rid>#                         | RESOURCE#       | ORG#<v>#RESOURCES#<room>#[ARCHIVED#] / <rid> |
-| SharedFile      | ORG#<v>#PARTNERSHIP#<pid>#FILE#<fid>#           | FILE#           | ORG#<v>#PARTNERSHIP#<pid>#FILES# / <fid> |
-| ContentVersion  | (its content item's pk)                         | VERSION#<ver>#  |                                        |
+| entity         | pk                                    | sk             |
+|----------------|---------------------------------------|----------------|
+| Resource       | ORG#<v>#RESOURCE#<rid>#               | RESOURCE#      |
+| SharedFile     | ORG#<v>#PARTNERSHIP#<pid>#FILE#<fid># | FILE#          |
+| ContentVersion | (its content item's pk)               | VERSION#<ver># |
+
+| entity     | gsi1pk (a room's list)                 | gsi1sk |
+|------------|----------------------------------------|--------|
+| Resource   | ORG#<v>#RESOURCES#<room>#[ARCHIVED#]   | <rid>  |
+| SharedFile | ORG#<v>#PARTNERSHIP#<pid>#FILES#       | <fid>  |
 
 (<room>: resources | brand. Ids are time-ordered, so an index partition read backwards is newest first.
 An archived resource moves to the ``ARCHIVED#`` partition: partners' lists never read past it.)
@@ -89,7 +94,9 @@ def resource_pk(vendor_id: str, resource_id: str) -> str:
 
 
 def resources_gsi1pk(vendor_id: str, room: str, *, archived: bool = False) -> str:
-    return org_key(vendor_id, "RESOURCES", room, "ARCHIVED") if archived else org_key(vendor_id, "RESOURCES", room)
+    if archived:
+        return org_key(vendor_id, "RESOURCES", room, "ARCHIVED")
+    return org_key(vendor_id, "RESOURCES", room)
 
 
 def shared_file_pk(vendor_id: str, partnership_id: str, file_id: str) -> str:
@@ -181,7 +188,7 @@ def room_items(
 ) -> Iterator[tuple[ContentItem, dict[str, Any]]]:
     """Items of a list partition (an index partition), newest first, each with the key a cursor resumes
     after. Reads ``page_size`` items per Query; the caller stops when it has enough."""
-    results = PortalItem.gsi1.query(
+    results = ContentItem.gsi1.query(
         partition, scan_index_forward=False, last_evaluated_key=start, page_size=page_size,
     )
     for found in results:

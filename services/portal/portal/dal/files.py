@@ -120,4 +120,5 @@ def download_link(key: str, *, filename: str, content_type: str) -> tuple[str, d
 def delete(keys: list[str]) -> None:
     """Remove the objects of deleted versions (up to 1000 keys, one call)."""
     if keys:
-        _s3().delete_objects(Bucket=bucket(), Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
+        objects = [{"Key": key} for key in keys]
+        _s3().delete_objects(Bucket=bucket(), Delete={"Objects": objects, "Quiet": True})

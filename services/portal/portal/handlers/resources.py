@@ -1,4 +1,5 @@
-"""HTTP routes of the resources and brand rooms: the vendor manages its content, partners read and download it."""
+"""HTTP routes of the resources and brand rooms: the vendor manages its content, partners read and download
+it."""
 
 from __future__ import annotations
 
@@ -104,7 +105,8 @@ def list_resources(partnership_id: PartnershipId, limit: Limit = DEFAULT_PAGE_SI
     return logic.list_room(current_principal(router), partnership_id, "resources", cursor, limit)
 
 
-@router.get("/portal/partnerships/<partnership_id>/resources/<resource_id>", summary="One resource", tags=TAGS)
+@router.get("/portal/partnerships/<partnership_id>/resources/<resource_id>", summary="One resource",
+            tags=TAGS)
 def get_resource(partnership_id: PartnershipId, resource_id: ResourceId) -> Resource:
     return logic.get_room_resource(current_principal(router), partnership_id, "resources", resource_id)
 

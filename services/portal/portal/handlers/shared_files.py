@@ -66,7 +66,8 @@ def add_shared_version(partnership_id: PartnershipId, file_id: FileId,
 
 @router.post(f"{FILES}/<file_id>/versions/<version_id>/complete",
              summary="Confirm an uploaded version: it becomes the file's current one", tags=TAGS)
-def complete_shared_version(partnership_id: PartnershipId, file_id: FileId, version_id: VersionId) -> SharedFile:
+def complete_shared_version(partnership_id: PartnershipId, file_id: FileId,
+                            version_id: VersionId) -> SharedFile:
     return logic.complete_shared_version(current_principal(router), partnership_id, file_id, version_id)
 
 

@@ -108,18 +108,23 @@ def _audience(item: ContentItem) -> Audience:
     return Audience.model_validate(item.audience or {})
 
 
-def _resource(item: ContentItem, *, vendor: bool, versions: list[ContentVersionItem] | None = None) -> Resource:
+def _resource(
+    item: ContentItem, *, vendor: bool, versions: list[ContentVersionItem] | None = None,
+) -> Resource:
+    shown = [_version(item, version) for version in versions] if vendor and versions is not None else None
     return Resource(
         resource_id=item.content_id, room=item.room, kind=item.kind,  # type: ignore[arg-type]
         title=item.title, description=item.description or "", tags=list(item.tags or []),
         current_version=_current(item), created_at=item.created_at, updated_at=item.updated_at,
         audience=_audience(item) if vendor else None,
         archived=item.archived_at is not None if vendor else None,
-        versions=[_version(item, version) for version in versions] if vendor and versions is not None else None,
+        versions=shown,
     )
 
 
-def _shared_file(item: ContentItem, viewer: Viewer, versions: list[ContentVersionItem] | None = None) -> SharedFile:
+def _shared_file(
+    item: ContentItem, viewer: Viewer, versions: list[ContentVersionItem] | None = None,
+) -> SharedFile:
     shown = None
     if versions is not None:
         shown = [_version(item, version) for version in versions
@@ -150,12 +155,11 @@ def _page(
     partition: str, *, tenant: str, listing: str, cursor: str | None, limit: int,
     keep: Callable[[ContentItem], bool],
 ) -> tuple[list[ContentItem], str | None]:
-    """Up to ``limit`` kept items of a list partition, newest first, reading at most READ_FACTOR × limit."""
+    """Up to ``limit`` kept items of a list partition, newest first, reading at most READ_FACTOR x limit."""
     start = decode_cursor(cursor, tenant_id=tenant, listing=listing)
     kept: list[ContentItem] = []
-    examined = 0
-    for item, key in dal.room_items(partition, start=start, page_size=limit):
-        examined += 1
+    items = dal.room_items(partition, start=start, page_size=limit)
+    for examined, (item, key) in enumerate(items, start=1):
         if keep(item):
             kept.append(item)
         if len(kept) >= limit or examined >= READ_FACTOR * limit:
@@ -325,7 +329,7 @@ def _file_upload(request: NewVersion) -> FileUpload:
     if missing:
         raise ValidationFailed("the request has invalid fields", errors=[
             {"field": name, "message": "required for a file"} for name in missing])
-    return FileUpload(filename=request.filename, content_type=request.content_type, size=request.size)
+    return FileUpload.model_validate(request.model_dump(include={"filename", "content_type", "size"}))
 
 
 def add_resource_version(principal: Principal, resource_id: str, request: NewVersion) -> PendingVersion:
@@ -441,7 +445,9 @@ def _room_resource(principal: Principal, partnership_id: str, room: ContentRoom,
     return item
 
 
-def get_room_resource(principal: Principal, partnership_id: str, room: ContentRoom, resource_id: str) -> Resource:
+def get_room_resource(
+    principal: Principal, partnership_id: str, room: ContentRoom, resource_id: str,
+) -> Resource:
     return _resource(_room_resource(principal, partnership_id, room, resource_id), vendor=False)
 
 
@@ -456,10 +462,13 @@ def download_room_resource(principal: Principal, partnership_id: str, room: Cont
 
 def _side_sees(viewer: Viewer, item: ContentItem) -> bool:
     """A file is everyone's in the partnership once it has a confirmed version; before, its uploader's."""
-    return item.current_version_id is not None or item.uploader_organisation_id == viewer.principal.organisation_id
+    own = item.uploader_organisation_id == viewer.principal.organisation_id
+    return item.current_version_id is not None or own
 
 
-def create_shared_file(principal: Principal, partnership_id: str, request: SharedFileCreate) -> SharedFileCreated:
+def create_shared_file(
+    principal: Principal, partnership_id: str, request: SharedFileCreate,
+) -> SharedFileCreated:
     viewer = enter(principal, partnership_id, Room.SHARED_FILES, write=True)
     now, file_id = _now(), time_ordered_id()
     title = request.title or request.filename
@@ -476,7 +485,9 @@ def create_shared_file(principal: Principal, partnership_id: str, request: Share
     return SharedFileCreated(file=_shared_file(item, viewer, [version]), pending=pending)
 
 
-def list_shared_files(principal: Principal, partnership_id: str, cursor: str | None, limit: int) -> SharedFilePage:
+def list_shared_files(
+    principal: Principal, partnership_id: str, cursor: str | None, limit: int,
+) -> SharedFilePage:
     viewer = enter(principal, partnership_id, Room.SHARED_FILES)
     items, next_cursor = _page(
         dal.shared_files_gsi1pk(viewer.vendor_id, partnership_id), tenant=principal.organisation_id,
@@ -528,7 +539,8 @@ def complete_shared_version(principal: Principal, partnership_id: str, file_id: 
     event = EventEnvelope.new(
         SharedFileUploaded(
             file_id=file_id, version_id=version_id, version_number=int(version.number), title=item.title,
-            filename=version.filename or "", partnership_id=partnership_id, company_name=viewer.view.company_name,
+            filename=version.filename or "", partnership_id=partnership_id,
+            company_name=viewer.view.company_name,
             vendor_organisation_id=viewer.vendor_id, partner_organisation_id=viewer.partner_id,
             uploader_side=viewer.side, uploader_user_id=principal.user_id,
         ),
@@ -586,7 +598,8 @@ def search_hits(viewer: Viewer, terms: list[str]) -> list[dict[str, str]]:
     for kind, partition, visible in rooms:
         for read, (item, _key) in enumerate(dal.room_items(partition, start=None, page_size=100), start=1):
             if matches(item) and visible(item):
-                hits.append({"kind": kind, "id": item.content_id, "title": item.title, "excerpt": _excerpt(item)})
+                hits.append({"kind": kind, "id": item.content_id, "title": item.title,
+                             "excerpt": _excerpt(item)})
             if read >= SEARCH_READ_PER_ROOM:
                 break
     return hits
