@@ -1,4 +1,4 @@
-"""Portal events (source ``trellis.portal``): messages, project tasks and certifications.
+"""Portal events (source ``trellis.portal``): messages, project tasks, certifications, resources and files.
 
 The tenant of each is the vendor whose program the partnership belongs to. Each names both
 organisations of the partnership, so a consumer can tell "the other side" without a lookup.
@@ -66,6 +66,45 @@ class CertificationEarned(EventData):
     user_name: str
 
 
+# ---------------------------------------------------------------- resources, brand, shared files
+
+
+class ResourcePublished(EventData):
+    """A resource or brand asset has a new current version (its first, or a newer one). Vendor content:
+    no partnership; ``audience`` says which partners see it (portal.models.Audience; empty = all)."""
+
+    event_type: ClassVar[str] = "ResourcePublished"
+    source: ClassVar[str] = SOURCE
+
+    resource_id: str
+    room: Literal["resources", "brand"]
+    kind: Literal["file", "link"]
+    title: str
+    version_id: str
+    version_number: int
+    first_version: bool
+    audience: dict[str, list[str] | str | None] = Field(default_factory=dict)
+
+
+class SharedFileUploaded(EventData):
+    """A file (or a new version of one) is in a partnership's shared files room; the other side hears."""
+
+    event_type: ClassVar[str] = "SharedFileUploaded"
+    source: ClassVar[str] = SOURCE
+
+    file_id: str
+    version_id: str
+    version_number: int
+    title: str
+    filename: str
+    partnership_id: str
+    company_name: str | None = None  # the partner company
+    vendor_organisation_id: str
+    partner_organisation_id: str
+    uploader_side: Side
+    uploader_user_id: str
+
+
 _PARTNERSHIP = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 _PARTNER = "3b1f0c2d4e5f60718293a4b5c6d7e8f9"
 
@@ -87,5 +126,16 @@ EXAMPLES: tuple[EventData, ...] = (
         certification_id="1772445600000d1b2c3d4e5f6a", certification_name="Acme Sales Professional",
         partnership_id=_PARTNERSHIP, partner_organisation_id=_PARTNER,
         user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally",
+    ),
+    ResourcePublished(
+        resource_id="1772445600000e1b2c3d4e5f6a", room="brand", kind="file", title="Logo pack 2026",
+        version_id="1772445600000f1b2c3d4e5f6a", version_number=2, first_version=False,
+        audience={"min_tier": "gold", "partner_roles": ["marketing"]},
+    ),
+    SharedFileUploaded(
+        file_id="17724456000001ab2c3d4e5f6a", version_id="17724456000002ab2c3d4e5f6a", version_number=1,
+        title="Statement of work", filename="sow-globex.pdf", partnership_id=_PARTNERSHIP,
+        company_name="Northwind Consulting", vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
+        uploader_side="partner", uploader_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
     ),
 )

@@ -1,10 +1,13 @@
 """Lambda entry point of the portal API."""
 
-from portal.handlers import me, programs
+from portal.handlers import me, programs, resources, shared_files
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
 app.include_router(me.router)
 app.include_router(programs.router)
+# the content rooms: resources, brand, shared files
+app.include_router(resources.router)
+app.include_router(shared_files.router)
 
 handler = lambda_handler(app)
