@@ -190,7 +190,8 @@ def test_bad_project_changes_are_422_and_write_nothing(aws: Stack, portal: ApiCl
     assert_problem(portal.patch(path, json_body={"status": "finished"}), 422, "status")
     assert_problem(portal.patch(path, json_body={"end_on": "2026-01-01"}), 422, "end_on")
     assert_problem(portal.patch(path, json_body={"name": None}), 422, "name")
-    assert_problem(portal.patch(path, json_body={"expected_version": "1", "name": "x"}), 422, "expected_version")
+    stale_type = portal.patch(path, json_body={"expected_version": "1", "name": "x"})
+    assert_problem(stale_type, 422, "expected_version")
     assert aws.count(TABLE) == before
 
 
@@ -218,8 +219,10 @@ def test_milestones_are_added_and_completed(aws: Stack, portal: ApiClient) -> No
         "title": "Pilot live", "partnership_id": NORTHWIND, "vendor_organisation_id": "acme",
         "partner_organisation_id": "northwind", "due_on": "2026-03-01", "completed_by_user_id": PM.user_id,
     }
-    assert_problem(portal.patch(f"{path}/milestones/{'f' * 26}", json_body={"done": True}), 404, "milestone_id")
-    assert_problem(portal.patch(f"{path}/milestones/{milestone['id']}", json_body={"done": "yes"}), 422, "done")
+    unknown = portal.patch(f"{path}/milestones/{'f' * 26}", json_body={"done": True})
+    assert_problem(unknown, 404, "milestone_id")
+    not_a_bool = portal.patch(f"{path}/milestones/{milestone['id']}", json_body={"done": "yes"})
+    assert_problem(not_a_bool, 422, "done")
 
 
 def test_a_closed_project_takes_no_milestone_or_task_change(aws: Stack, portal: ApiClient) -> None:
@@ -230,7 +233,8 @@ def test_a_closed_project_takes_no_milestone_or_task_change(aws: Stack, portal: 
     before = aws.count(TABLE)
     assert_problem(portal.post(f"{path}/milestones", json_body={"title": "Late"}), 409, "project_id")
     assert_problem(portal.post(f"{path}/tasks", json_body={"title": "Late"}), 409, "project_id")
-    assert_problem(portal.patch(f"{path}/tasks/{task['id']}", json_body={"status": "done"}), 409, "project_id")
+    response = portal.patch(f"{path}/tasks/{task['id']}", json_body={"status": "done"})
+    assert_problem(response, 409, "project_id")
     assert aws.count(TABLE) == before
 
 
@@ -258,15 +262,16 @@ def test_a_task_is_reassigned_to_a_partner_user_and_completed(aws: Stack, portal
     assert task["assignee"] is None
     assert _events(aws, "TaskAssigned") == []  # nobody to tell
     path = f"{ROOM}/{project['id']}/tasks/{task['id']}"
-    assigned = portal.patch(path, json_body={"assignee_user_id": ADMIN.user_id, "status": "in_progress"}, user=BEN)
+    assigned = portal.patch(path, json_body={"assignee_user_id": ADMIN.user_id, "status": "in_progress"},
+                            user=BEN)
     assert assigned.status == 200, assigned.text
     assert assigned.json()["assignee"]["side"] == "partner"
     done = portal.patch(path, json_body={"status": "done", "expected_version": 2}, user=ADMIN)
     assert done.status == 200, done.text
     assert done.json()["completed_at"] is not None
     [event_assigned] = _events(aws, "TaskAssigned")
-    assert (event_assigned["data"]["assignee_organisation_id"], event_assigned["data"]["assignee_user_id"]) == (
-        "northwind", ADMIN.user_id)
+    data = event_assigned["data"]
+    assert (data["assignee_organisation_id"], data["assignee_user_id"]) == ("northwind", ADMIN.user_id)
     [completed] = _events(aws, "TaskCompleted")
     assert completed["data"]["completed_by_user_id"] == ADMIN.user_id
     assert completed["data"]["assignee_user_id"] == ADMIN.user_id
@@ -275,7 +280,8 @@ def test_a_task_is_reassigned_to_a_partner_user_and_completed(aws: Stack, portal
     assert cleared.json()["assignee"] is None
     assert len(_events(aws, "TaskAssigned")) == 1
     # a stale version is a 409
-    assert_problem(portal.patch(path, json_body={"title": "x", "expected_version": 1}), 409, "expected_version")
+    stale = portal.patch(path, json_body={"title": "x", "expected_version": 1})
+    assert_problem(stale, 409, "expected_version")
 
 
 @pytest.mark.parametrize(
@@ -293,9 +299,10 @@ def test_an_assignee_outside_the_partnership_is_a_422_and_writes_nothing(
     project = _project(portal)
     task = _task(portal, project["id"])
     before = aws.count(TABLE)
-    response = portal.post(f"{ROOM}/{project['id']}/tasks", json_body={"title": "T", "assignee_user_id": assignee})
+    tasks = f"{ROOM}/{project['id']}/tasks"
+    response = portal.post(tasks, json_body={"title": "T", "assignee_user_id": assignee})
     assert_problem(response, 422, "assignee_user_id")
-    response = portal.patch(f"{ROOM}/{project['id']}/tasks/{task['id']}", json_body={"assignee_user_id": assignee})
+    response = portal.patch(f"{tasks}/{task['id']}", json_body={"assignee_user_id": assignee})
     assert_problem(response, 422, "assignee_user_id")
     assert aws.count(TABLE) == before
 
@@ -349,7 +356,8 @@ def test_roles_read_and_write_as_the_room_allows(aws: Stack, portal: ApiClient) 
         assert_problem(portal.get(ROOM, user=PEOPLE[role]), 403)
         assert_problem(portal.post(ROOM, json_body={"name": "P"}, user=PEOPLE[role]), 403)
     # an archived partnership is read-only to its vendor
-    assert_problem(portal.post(f"/portal/partnerships/{OLDCO}/projects", json_body={"name": "P"}, user=ANA), 409)
+    archived = portal.post(f"/portal/partnerships/{OLDCO}/projects", json_body={"name": "P"}, user=ANA)
+    assert_problem(archived, 409, "partnership_id")
     assert portal.get(f"/portal/partnerships/{OLDCO}/projects", user=ANA).status == 200
 
 
@@ -368,7 +376,8 @@ def test_every_route_is_404_outside_the_partnership(
 ) -> None:
     project = _project(portal)
     task = _task(portal, project["id"])
-    milestone = portal.post(f"{ROOM}/{project['id']}/milestones", json_body={"title": "M"}).json()["milestones"][0]
+    response = portal.post(f"{ROOM}/{project['id']}/milestones", json_body={"title": "M"})
+    milestone = response.json()["milestones"][0]
     before = aws.count(TABLE)
     base = f"/portal/partnerships/{partnership_id}/projects"
     calls = [
@@ -399,7 +408,8 @@ def test_a_project_of_another_partnership_is_404_through_this_partnerships_path(
     assert_problem(portal.post(f"{path}/milestones", json_body={"title": "M"}), 404, "project_id")
     assert_problem(portal.get(f"{path}/tasks"), 404, "project_id")
     assert_problem(portal.post(f"{path}/tasks", json_body={"title": "T"}), 404, "project_id")
-    assert_problem(portal.patch(f"{path}/tasks/{their_task['id']}", json_body={"title": "T"}), 404, "project_id")
+    response = portal.patch(f"{path}/tasks/{their_task['id']}", json_body={"title": "T"})
+    assert_problem(response, 404, "project_id")
     # (the vendor too: it owns both partnerships, but the path names Northwind's)
     assert_problem(portal.get(path, user=ANA), 404, "project_id")
     assert aws.count(TABLE) == before
