@@ -37,32 +37,32 @@ class _Changes(Request):
 # ---------------------------------------------------------------- projects
 
 
-class MilestoneCreate(Request):
+class PortalMilestoneCreate(Request):
     title: Title
     due_on: date | None = None
 
 
-class MilestoneUpdate(_Changes):
+class PortalMilestoneUpdate(_Changes):
     title: Title | None = None
     due_on: date | None = None
     done: StrictBool | None = None
     expected_version: ExpectedVersion = None
 
 
-class ProjectCreate(Request):
+class PortalProjectCreate(Request):
     name: Title
     description: Description | None = None
     start_on: date | None = None
     end_on: date | None = None
-    milestones: list[MilestoneCreate] = Field(default_factory=list, max_length=MAX_MILESTONES)
+    milestones: list[PortalMilestoneCreate] = Field(default_factory=list, max_length=MAX_MILESTONES)
 
     @model_validator(mode="after")
-    def _timeline(self) -> ProjectCreate:
+    def _timeline(self) -> PortalProjectCreate:
         _dates_in_order(self.start_on, self.end_on)
         return self
 
 
-class ProjectUpdate(_Changes):
+class PortalProjectUpdate(_Changes):
     name: Title | None = None
     description: Description | None = None
     status: ProjectStatus | None = None
@@ -95,7 +95,7 @@ class PortalProject(BaseModel):
     version: int
 
 
-class TaskCreate(Request):
+class PortalTaskCreate(Request):
     title: Title
     description: Description | None = None
     assignee_user_id: EntityId | None = None
@@ -103,7 +103,7 @@ class TaskCreate(Request):
     status: TaskStatus = "todo"
 
 
-class TaskUpdate(_Changes):
+class PortalTaskUpdate(_Changes):
     title: Title | None = None
     description: Description | None = None
     assignee_user_id: EntityId | None = Field(default=None, description="null to unassign")
@@ -112,7 +112,7 @@ class TaskUpdate(_Changes):
     expected_version: ExpectedVersion = None
 
 
-class PortalPerson(BaseModel):
+class PortalParticipant(BaseModel):
     user_id: str
     organisation_id: str
     name: str | None
@@ -126,7 +126,7 @@ class PortalTask(BaseModel):
     description: str | None
     status: TaskStatus
     due_on: date | None
-    assignee: PortalPerson | None
+    assignee: PortalParticipant | None
     created_by: str
     created_at: datetime
     updated_at: datetime
@@ -139,12 +139,12 @@ class PortalTask(BaseModel):
 Body = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE_CHARS)]
 
 
-class ThreadCreate(Request):
+class PortalThreadCreate(Request):
     subject: Title
     body: Body
 
 
-class MessageCreate(Request):
+class PortalMessageCreate(Request):
     body: Body
 
 
@@ -153,7 +153,7 @@ class PortalMessage(BaseModel):
     thread_id: str
     sequence: int
     body: str
-    author: PortalPerson
+    author: PortalParticipant
     posted_at: datetime
 
 
@@ -161,7 +161,7 @@ class PortalThread(BaseModel):
     id: str
     partnership_id: str
     subject: str
-    started_by: PortalPerson
+    started_by: PortalParticipant
     created_at: datetime
     last_message_at: datetime
     last_excerpt: str

@@ -10,7 +10,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from portal.logic import messages as logic
 from portal.models import EntityId
-from portal.models_collab import MessageCreate, PortalMessage, PortalThread, PortalUnread, ThreadCreate
+from portal.models_collab import (
+    PortalMessage,
+    PortalMessageCreate,
+    PortalThread,
+    PortalThreadCreate,
+    PortalUnread,
+)
 from trellis.api import created, current_principal
 from trellis.pagination import DEFAULT_PAGE_SIZE, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, Page
 
@@ -31,7 +37,7 @@ def list_threads(partnership_id: PartnershipId, limit: Limit = DEFAULT_PAGE_SIZE
 
 
 @router.post(f"{BASE}/threads", summary="Start a thread with its first message", tags=TAGS)
-def start_thread(partnership_id: PartnershipId, body: ThreadCreate) -> Response[PortalThread]:
+def start_thread(partnership_id: PartnershipId, body: PortalThreadCreate) -> Response[PortalThread]:
     return created(logic.start_thread(current_principal(router), partnership_id, body))
 
 
@@ -45,7 +51,7 @@ def list_messages(partnership_id: PartnershipId, thread_id: ThreadId, limit: Lim
 
 @router.post(f"{BASE}/threads/<thread_id>/messages", summary="Post a message in a thread", tags=TAGS)
 def post_message(partnership_id: PartnershipId, thread_id: ThreadId,
-                 body: MessageCreate) -> Response[PortalMessage]:
+                 body: PortalMessageCreate) -> Response[PortalMessage]:
     return created(logic.post_message(current_principal(router), partnership_id, thread_id, body))
 
 

@@ -11,14 +11,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from portal.logic import projects as logic
 from portal.models import EntityId
 from portal.models_collab import (
-    MilestoneCreate,
-    MilestoneUpdate,
+    PortalMilestoneCreate,
+    PortalMilestoneUpdate,
     PortalProject,
+    PortalProjectCreate,
+    PortalProjectUpdate,
     PortalTask,
-    ProjectCreate,
-    ProjectUpdate,
-    TaskCreate,
-    TaskUpdate,
+    PortalTaskCreate,
+    PortalTaskUpdate,
 )
 from trellis.api import created, current_principal
 from trellis.pagination import DEFAULT_PAGE_SIZE, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, Page
@@ -42,7 +42,7 @@ def list_projects(partnership_id: PartnershipId, limit: Limit = DEFAULT_PAGE_SIZ
 
 
 @router.post(BASE, summary="Start a shared project (status planned)", tags=TAGS)
-def create_project(partnership_id: PartnershipId, body: ProjectCreate) -> Response[PortalProject]:
+def create_project(partnership_id: PartnershipId, body: PortalProjectCreate) -> Response[PortalProject]:
     return created(logic.create_project(current_principal(router), partnership_id, body))
 
 
@@ -53,20 +53,20 @@ def get_project(partnership_id: PartnershipId, project_id: ProjectId) -> PortalP
 
 @router.patch(f"{BASE}/<project_id>", summary="Change a project (status along its allowed moves)", tags=TAGS)
 def update_project(partnership_id: PartnershipId, project_id: ProjectId,
-                   body: ProjectUpdate) -> PortalProject:
+                   body: PortalProjectUpdate) -> PortalProject:
     return logic.update_project(current_principal(router), partnership_id, project_id, body)
 
 
 @router.post(f"{BASE}/<project_id>/milestones", summary="Add a milestone to a project", tags=TAGS)
 def add_milestone(partnership_id: PartnershipId, project_id: ProjectId,
-                  body: MilestoneCreate) -> Response[PortalProject]:
+                  body: PortalMilestoneCreate) -> Response[PortalProject]:
     return created(logic.add_milestone(current_principal(router), partnership_id, project_id, body))
 
 
 @router.patch(f"{BASE}/<project_id>/milestones/<milestone_id>",
               summary="Change a milestone or mark it done", tags=TAGS)
 def update_milestone(partnership_id: PartnershipId, project_id: ProjectId, milestone_id: MilestoneId,
-                     body: MilestoneUpdate) -> PortalProject:
+                     body: PortalMilestoneUpdate) -> PortalProject:
     return logic.update_milestone(current_principal(router), partnership_id, project_id, milestone_id, body)
 
 
@@ -78,11 +78,11 @@ def list_tasks(partnership_id: PartnershipId, project_id: ProjectId, limit: Limi
 
 @router.post(f"{BASE}/<project_id>/tasks", summary="Add a task (assignee: a user of either side)", tags=TAGS)
 def create_task(partnership_id: PartnershipId, project_id: ProjectId,
-                body: TaskCreate) -> Response[PortalTask]:
+                body: PortalTaskCreate) -> Response[PortalTask]:
     return created(logic.create_task(current_principal(router), partnership_id, project_id, body))
 
 
 @router.patch(f"{BASE}/<project_id>/tasks/<task_id>", summary="Change, assign or complete a task", tags=TAGS)
 def update_task(partnership_id: PartnershipId, project_id: ProjectId, task_id: TaskId,
-                body: TaskUpdate) -> PortalTask:
+                body: PortalTaskUpdate) -> PortalTask:
     return logic.update_task(current_principal(router), partnership_id, project_id, task_id, body)

@@ -27,14 +27,14 @@ from portal.dal import messages as dal
 from portal.dal import people as people_dal
 from portal.dal.messages import MessageItem, ReadMarkItem, ThreadItem
 from portal.dal.tables import PersonItem
-from portal.logic.access import Room, Viewer, enter
+from portal.logic.access import Room, Side, Viewer, enter
 from portal.models_collab import (
-    MessageCreate,
     PortalMessage,
-    PortalPerson,
+    PortalMessageCreate,
+    PortalParticipant,
     PortalThread,
+    PortalThreadCreate,
     PortalUnread,
-    ThreadCreate,
 )
 from trellis.errors import Conflict, NotFound
 from trellis.events import Actor, EventEnvelope
@@ -55,10 +55,11 @@ def _excerpt(text: str) -> str:
 
 
 def _person(viewer: Viewer, organisation_id: str, user_id: str,
-            names: dict[tuple[str, str], PersonItem]) -> PortalPerson:
+            names: dict[tuple[str, str], PersonItem]) -> PortalParticipant:
     known = names.get((organisation_id, user_id))
-    return PortalPerson(user_id=user_id, organisation_id=organisation_id, name=known.name if known else None,
-                        side="vendor" if organisation_id == viewer.vendor_id else "partner")
+    side: Side = "vendor" if organisation_id == viewer.vendor_id else "partner"
+    return PortalParticipant(user_id=user_id, organisation_id=organisation_id,
+                             name=known.name if known else None, side=side)
 
 
 def _unread(thread: ThreadItem, mark: ReadMarkItem | None) -> int:
@@ -146,7 +147,7 @@ def _post(
     return message
 
 
-def start_thread(principal: Principal, partnership_id: str, request: ThreadCreate) -> PortalThread:
+def start_thread(principal: Principal, partnership_id: str, request: PortalThreadCreate) -> PortalThread:
     viewer = _poster(principal, partnership_id)
     now = datetime.now(UTC)
     thread = dal.new_thread(
@@ -169,7 +170,7 @@ def _message(viewer: Viewer, item: MessageItem, names: dict[tuple[str, str], Per
 
 
 def post_message(
-    principal: Principal, partnership_id: str, thread_id: str, request: MessageCreate,
+    principal: Principal, partnership_id: str, thread_id: str, request: PortalMessageCreate,
 ) -> PortalMessage:
     viewer = _poster(principal, partnership_id)
     for attempt in range(POST_ATTEMPTS):

@@ -28,16 +28,16 @@ from portal.dal.tables import PersonItem
 from portal.logic.access import PARTNER_ROOMS, Room, Viewer, enter
 from portal.models_collab import (
     MAX_MILESTONES,
-    MilestoneCreate,
-    MilestoneUpdate,
     PortalMilestone,
-    PortalPerson,
+    PortalMilestoneCreate,
+    PortalMilestoneUpdate,
+    PortalParticipant,
     PortalProject,
+    PortalProjectCreate,
+    PortalProjectUpdate,
     PortalTask,
-    ProjectCreate,
-    ProjectUpdate,
-    TaskCreate,
-    TaskUpdate,
+    PortalTaskCreate,
+    PortalTaskUpdate,
 )
 from trellis.errors import Conflict, NotFound, ValidationFailed
 from trellis.events import Actor, EventData, EventEnvelope
@@ -85,8 +85,10 @@ def _project(item: ProjectItem) -> PortalProject:
     )
 
 
-def _person(viewer: Viewer, organisation_id: str, user_id: str, known: PersonItem | None) -> PortalPerson:
-    return PortalPerson(
+def _person(
+    viewer: Viewer, organisation_id: str, user_id: str, known: PersonItem | None,
+) -> PortalParticipant:
+    return PortalParticipant(
         user_id=user_id, organisation_id=organisation_id, name=known.name if known else None,
         side="vendor" if organisation_id == viewer.vendor_id else "partner",
     )
@@ -166,12 +168,12 @@ def get_project(principal: Principal, partnership_id: str, project_id: str) -> P
     return _project(_found(viewer, project_id))
 
 
-def _new_milestone(request: MilestoneCreate) -> MilestoneAttribute:
+def _new_milestone(request: PortalMilestoneCreate) -> MilestoneAttribute:
     return MilestoneAttribute(id=time_ordered_id(), title=request.title, due_on=_iso(request.due_on),
                               done=False)
 
 
-def create_project(principal: Principal, partnership_id: str, request: ProjectCreate) -> PortalProject:
+def create_project(principal: Principal, partnership_id: str, request: PortalProjectCreate) -> PortalProject:
     viewer = enter(principal, partnership_id, Room.PROJECTS, write=True)
     now = datetime.now(UTC)
     item = dal.new_project(
@@ -191,7 +193,7 @@ def create_project(principal: Principal, partnership_id: str, request: ProjectCr
 
 
 def update_project(
-    principal: Principal, partnership_id: str, project_id: str, request: ProjectUpdate,
+    principal: Principal, partnership_id: str, project_id: str, request: PortalProjectUpdate,
 ) -> PortalProject:
     viewer = enter(principal, partnership_id, Room.PROJECTS, write=True)
     item = _found(viewer, project_id)
@@ -235,7 +237,7 @@ def update_project(
 
 
 def add_milestone(
-    principal: Principal, partnership_id: str, project_id: str, request: MilestoneCreate,
+    principal: Principal, partnership_id: str, project_id: str, request: PortalMilestoneCreate,
 ) -> PortalProject:
     viewer = enter(principal, partnership_id, Room.PROJECTS, write=True)
     item = _found(viewer, project_id)
@@ -254,7 +256,8 @@ def add_milestone(
 
 
 def update_milestone(
-    principal: Principal, partnership_id: str, project_id: str, milestone_id: str, request: MilestoneUpdate,
+    principal: Principal, partnership_id: str, project_id: str, milestone_id: str,
+    request: PortalMilestoneUpdate,
 ) -> PortalProject:
     viewer = enter(principal, partnership_id, Room.PROJECTS, write=True)
     item = _found(viewer, project_id)
@@ -352,7 +355,7 @@ def _task_events(
 
 
 def create_task(
-    principal: Principal, partnership_id: str, project_id: str, request: TaskCreate,
+    principal: Principal, partnership_id: str, project_id: str, request: PortalTaskCreate,
 ) -> PortalTask:
     viewer = enter(principal, partnership_id, Room.PROJECTS, write=True)
     project = _open_project(viewer, project_id)
@@ -373,7 +376,7 @@ def create_task(
 
 
 def update_task(
-    principal: Principal, partnership_id: str, project_id: str, task_id: str, request: TaskUpdate,
+    principal: Principal, partnership_id: str, project_id: str, task_id: str, request: PortalTaskUpdate,
 ) -> PortalTask:
     viewer = enter(principal, partnership_id, Room.PROJECTS, write=True)
     project, task = dal.project_and_task(viewer.vendor_id, partnership_id, project_id, task_id)
