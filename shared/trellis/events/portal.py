@@ -1,4 +1,4 @@
-"""Portal events (source ``trellis.portal``): messages, project tasks, certifications, resources and files.
+"""Portal events (source ``trellis.portal``): messages, projects and tasks, certifications, resources, files.
 
 The tenant of each is the vendor whose program the partnership belongs to. Each names both
 organisations of the partnership, so a consumer can tell "the other side" without a lookup.
@@ -50,6 +50,64 @@ class TaskAssigned(EventData):
     assignee_organisation_id: str
     assignee_user_id: str
     due_on: date | None = None
+
+
+# ---------------------------------------------------------------- projects room (collab)
+
+ProjectStatus = Literal["planned", "active", "on_hold", "done", "cancelled"]
+
+
+class ProjectUpdated(EventData):
+    """A shared project of a partnership was created or changed (``changes``: the fields that did;
+    ``previous_status`` is set when the status moved)."""
+
+    event_type: ClassVar[str] = "ProjectUpdated"
+    source: ClassVar[str] = SOURCE
+
+    project_id: str
+    project_name: str
+    partnership_id: str
+    vendor_organisation_id: str
+    partner_organisation_id: str
+    change: Literal["created", "status_changed", "updated"]
+    status: ProjectStatus
+    previous_status: ProjectStatus | None = None
+    changes: list[str] = Field(default_factory=list)
+
+
+class MilestoneCompleted(EventData):
+    """A milestone of a shared project was marked done."""
+
+    event_type: ClassVar[str] = "MilestoneCompleted"
+    source: ClassVar[str] = SOURCE
+
+    project_id: str
+    project_name: str
+    milestone_id: str
+    title: str
+    partnership_id: str
+    vendor_organisation_id: str
+    partner_organisation_id: str
+    due_on: date | None = None
+    completed_by_user_id: str
+
+
+class TaskCompleted(EventData):
+    """A task of a shared project was marked done (by someone of either side)."""
+
+    event_type: ClassVar[str] = "TaskCompleted"
+    source: ClassVar[str] = SOURCE
+
+    project_id: str
+    project_name: str
+    task_id: str
+    title: str
+    partnership_id: str
+    vendor_organisation_id: str
+    partner_organisation_id: str
+    assignee_organisation_id: str | None = None
+    assignee_user_id: str | None = None
+    completed_by_user_id: str
 
 
 class CertificationEarned(EventData):
@@ -121,6 +179,24 @@ EXAMPLES: tuple[EventData, ...] = (
         task_id="1772445600000c1b2c3d4e5f6a",
         title="Run the data migration", partnership_id=_PARTNERSHIP, assignee_organisation_id=_PARTNER,
         assignee_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", due_on=date(2026, 3, 31),
+    ),
+    ProjectUpdated(
+        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out", partnership_id=_PARTNERSHIP,
+        vendor_organisation_id="acme", partner_organisation_id=_PARTNER, change="status_changed",
+        status="active", previous_status="planned", changes=["status"],
+    ),
+    MilestoneCompleted(
+        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
+        milestone_id="1772445600000e1b2c3d4e5f6a", title="Pilot live", partnership_id=_PARTNERSHIP,
+        vendor_organisation_id="acme", partner_organisation_id=_PARTNER, due_on=date(2026, 3, 1),
+        completed_by_user_id="u-ben",
+    ),
+    TaskCompleted(
+        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
+        task_id="1772445600000c1b2c3d4e5f6a", title="Run the data migration", partnership_id=_PARTNERSHIP,
+        vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
+        assignee_organisation_id=_PARTNER, assignee_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
+        completed_by_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
     ),
     CertificationEarned(
         certification_id="1772445600000d1b2c3d4e5f6a", certification_name="Acme Sales Professional",

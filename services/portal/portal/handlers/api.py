@@ -1,6 +1,6 @@
 """Lambda entry point of the portal API."""
 
-from portal.handlers import me, programs, resources, shared_files
+from portal.handlers import me, messages, programs, projects, resources, shared_files
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -9,5 +9,7 @@ app.include_router(programs.router)
 # the content rooms: resources, brand, shared files
 app.include_router(resources.router)
 app.include_router(shared_files.router)
+app.include_router(projects.router)  # collab: projects room
+app.include_router(messages.router)  # collab: messages room
 
 handler = lambda_handler(app)
