@@ -1,0 +1,122 @@
+"""What the dashboard, the distributor network and the tier requirements routes accept and return."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field, model_validator
+
+from portal.models import Request
+from trellis.currencies import CurrencyCode
+from trellis.money import MoneyAmount
+
+MAX_COUNT = 1_000_000
+
+
+class Money(BaseModel):
+    amount: Decimal
+    currency: str
+
+
+class CommissionFigures(BaseModel):
+    """Commission entries for the partnership, per currency: earned (net of adjustments) and by status;
+    the next expected payout: the earliest expected payout date of entries not paid yet."""
+
+    earned: list[Money]
+    pending: list[Money]
+    approved: list[Money]
+    paid: list[Money]
+    next_payout_on: date | None
+    next_payout: list[Money]
+
+
+class TierRequirement(Request):
+    """What a partner needs to reach a tier (every field optional; left out = not required)."""
+
+    min_won_revenue: MoneyAmount | None = None
+    currency: CurrencyCode | None = None
+    min_leads_submitted: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    min_deals_won: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    min_certifications: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+
+    @model_validator(mode="after")
+    def _currency_with_revenue(self) -> TierRequirement:
+        if self.min_won_revenue is not None and self.currency is None:
+            raise ValueError("currency is required with min_won_revenue")
+        return self
+
+
+class TierRequirements(BaseModel):
+    tier_id: str
+    requirement: TierRequirement | None
+
+
+class TierStatus(BaseModel):
+    requirement: str  # won_revenue, leads_submitted, deals_won, certifications
+    required: Decimal
+    current: Decimal
+    missing: Decimal
+    currency: str | None = None
+    met: bool
+
+
+class NextTier(BaseModel):
+    """The tier above the partnership's and what it still needs (``needs`` empty when the vendor
+    has not said what the tier requires)."""
+
+    tier: str
+    name: str | None
+    requirements_defined: bool
+    ready: bool
+    needs: list[TierStatus]
+
+
+class ActivityLine(BaseModel):
+    kind: str
+    text: str
+    occurred_at: datetime
+
+
+class Dashboard(BaseModel):
+    """A partnership's figures, kept by events (conversion: won deals from leads / leads, in %)."""
+
+    partnership_id: str
+    tier: str | None
+    stage: str | None
+    leads: int
+    leads_submitted: int
+    leads_accepted: int
+    leads_declined: int
+    conversion_rate: Decimal | None
+    deals_open: int
+    deals_won: int
+    deals_lost: int
+    pipeline: list[Money]
+    won_revenue: list[Money]
+    commissions: CommissionFigures
+    certifications: int
+    next_tier: NextTier | None
+    recent_activity: list[ActivityLine]
+
+
+class ResellerFigures(BaseModel):
+    partnership_id: str
+    company_name: str | None
+    leads: int
+    leads_submitted: int
+    deals_open: int
+    pipeline: list[Money]
+    deals_won: int
+    won_revenue: list[Money]
+
+
+class NetworkPage(BaseModel):
+    items: list[ResellerFigures]
+
+
+class SearchHit(BaseModel):
+    kind: str
+    id: str
+    title: str
+    excerpt: str
