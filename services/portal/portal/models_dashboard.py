@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from portal.models import Request
 from trellis.currencies import CurrencyCode
@@ -39,12 +39,6 @@ class TierRequirement(Request):
     min_leads_submitted: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     min_deals_won: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     min_certifications: int | None = Field(default=None, ge=0, le=MAX_COUNT)
-
-    @model_validator(mode="after")
-    def _currency_with_revenue(self) -> TierRequirement:
-        if self.min_won_revenue is not None and self.currency is None:
-            raise ValueError("currency is required with min_won_revenue")
-        return self
 
 
 class TierRequirements(BaseModel):

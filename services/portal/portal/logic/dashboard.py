@@ -46,7 +46,7 @@ from portal.models_dashboard import (
 )
 from trellis.consumer import EventHandler
 from trellis.dynamo import concurrent_change_is_a_conflict
-from trellis.errors import NotFound
+from trellis.errors import NotFound, ValidationFailed
 from trellis.events import EventData, EventEnvelope
 from trellis.events.leads import (
     DealCreated,
@@ -435,6 +435,8 @@ def put_tier_requirement(principal: Principal, tier_id: str, body: TierRequireme
     vendor_id = vendor_writer(principal)
     if tier_id not in _program_tiers(vendor_id):
         raise NotFound("no such tier in your program", field="tier_id")
+    if body.min_won_revenue is not None and body.currency is None:
+        raise ValidationFailed("a currency is needed with min_won_revenue", field="currency")
     item = dal.get_tier_requirements(vendor_id) or dal.new_tier_requirements(vendor_id)
     requirements = dal.requirements_of(item)
     requirements[tier_id] = body.model_dump(mode="json")
