@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints
 
 from portal.models import ProgramId, Request
 
@@ -28,13 +28,6 @@ class SurveyUpdate(Request):
     nps_question: QuestionText = "How likely are you to recommend our partner program to a peer?"
     comment_question: QuestionText = "What could we do better?"
     questions: list[SurveyQuestion] = Field(default_factory=list, max_length=MAX_QUESTIONS)
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> SurveyUpdate:
-        ids = [question.id for question in self.questions]
-        if len(ids) != len(set(ids)):
-            raise ValueError("question ids must be unique")
-        return self
 
 
 class Survey(BaseModel):

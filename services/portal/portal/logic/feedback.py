@@ -56,6 +56,9 @@ def _require_stage(vendor_id: str, stage_id: str) -> None:
 def put_survey(principal: Principal, stage_id: str, body: SurveyUpdate) -> Survey:
     vendor_id = vendor_writer(principal)
     _require_stage(vendor_id, stage_id)
+    ids = [question.id for question in body.questions]
+    if len(ids) != len(set(ids)):
+        raise ValidationFailed("question ids must be unique", field="questions")
     values = {
         "title": body.title, "nps_question": body.nps_question, "comment_question": body.comment_question,
         "questions": json.dumps([question.model_dump() for question in body.questions]),
