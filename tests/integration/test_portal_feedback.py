@@ -81,7 +81,8 @@ def test_a_partner_answers_the_survey_of_its_current_stage_once(portal: ApiClien
     assert entities(aws, TABLE) == before
     (submitted,) = _events(aws)
     assert submitted["data"]["kind"] == "survey"
-    assert (submitted["data"]["nps"], submitted["data"]["stage"], submitted["tenant_id"]) == (9, "activation", "acme")
+    data = submitted["data"]
+    assert (data["nps"], data["stage"], submitted["tenant_id"]) == (9, "activation", "acme")
     # another user of the same partner still may
     assert portal.post(ANSWERS, user=PEOPLE["marketing"], json_body={"nps": 7}).status == 201
 
@@ -89,7 +90,8 @@ def test_a_partner_answers_the_survey_of_its_current_stage_once(portal: ApiClien
 @pytest.mark.usefixtures("activation_survey")
 def test_results_count_nps_and_average_without_recounting(portal: ApiClient, portal_project: Project) -> None:
     # Given four answers: two promoters (10, 9), a passive (8) and a detractor (3)
-    for user, score in ((SALLY, 10), (PEOPLE["executive"], 9), (PEOPLE["sales"], 8), (PEOPLE["marketing"], 3)):
+    scores = ((SALLY, 10), (PEOPLE["executive"], 9), (PEOPLE["sales"], 8), (PEOPLE["marketing"], 3))
+    for user, score in scores:
         body: dict[str, Any] = {"nps": score}
         if score == 3:
             body["comment"] = "Too much paperwork"
@@ -101,7 +103,8 @@ def test_results_count_nps_and_average_without_recounting(portal: ApiClient, por
     # Then NPS = (2 - 1) / 4 = 25 %, the average 7.5, with the comment; reading them is one GetItem
     assert response.status == 200, response.text
     results = response.json()
-    assert (results["responses"], results["promoters"], results["passives"], results["detractors"]) == (4, 2, 1, 1)
+    counts = (results["responses"], results["promoters"], results["passives"], results["detractors"])
+    assert counts == (4, 2, 1, 1)
     assert (results["nps"], results["average"]) == ("25.0", "7.50")
     assert [(c["company_name"], c["nps"], c["comment"]) for c in results["recent_comments"]] == [
         ("Northwind", 3, "Too much paperwork"),
@@ -137,7 +140,8 @@ def test_bad_answers_and_bad_surveys_write_nothing(portal: ApiClient, aws: Stack
         ("activation", {"title": "x", "questions": [{"id": "A B", "text": "?"}]}, 422, "questions.0.id"),
         ("no-such-stage", {"title": "x"}, 404, "stage_id"),
     ):
-        assert_problem(portal.put(f"/portal/vendor/surveys/{stage}", user=ANA, json_body=survey), status, field)
+        response = portal.put(f"/portal/vendor/surveys/{stage}", user=ANA, json_body=survey)
+        assert_problem(response, status, field)
     assert_problem(portal.put("/portal/vendor/surveys/activation", user=CLEO, json_body={"title": "x"}), 403)
     for body, field in (({"category": "nonsense", "text": "hi"}, "category"),
                         ({"category": "portal", "text": "  "}, "text"),
@@ -151,15 +155,18 @@ def test_free_feedback_reaches_the_vendor_newest_first_in_pages(portal: ApiClien
     # Given two pieces of feedback from Northwind's users
     first = portal.post(FEEDBACK, json_body={"category": "portal", "text": "The dashboard is great"})
     assert first.status == 201, first.text
-    second = portal.post(FEEDBACK, user=PEOPLE["marketing"], json_body={"category": "training", "text": "More videos"})
+    second = portal.post(FEEDBACK, user=PEOPLE["marketing"],
+                         json_body={"category": "training", "text": "More videos"})
     assert second.status == 201, second.text
 
     # When the vendor lists them one per page
     page = portal.get("/portal/vendor/feedback", user=CLEO, query={"limit": 1}).json()
-    rest = portal.get("/portal/vendor/feedback", user=CLEO, query={"limit": 1, "cursor": page["next_cursor"]}).json()
+    cursor = page["next_cursor"]
+    rest = portal.get("/portal/vendor/feedback", user=CLEO, query={"limit": 1, "cursor": cursor}).json()
 
     # Then newest first, each once, with the partner's stage and tier
-    assert [item["text"] for item in page["items"] + rest["items"]] == ["More videos", "The dashboard is great"]
+    texts = [item["text"] for item in page["items"] + rest["items"]]
+    assert texts == ["More videos", "The dashboard is great"]
     assert (page["items"][0]["stage"], page["items"][0]["tier"], page["items"][0]["company_name"]) == (
         "activation", "gold", "Northwind",
     )
@@ -168,8 +175,7 @@ def test_free_feedback_reaches_the_vendor_newest_first_in_pages(portal: ApiClien
     ]
     # another vendor sees none of it, and a cursor of acme's is refused to it
     assert portal.get("/portal/vendor/feedback", user=ZED).json()["items"] == []
-    assert_problem(portal.get("/portal/vendor/feedback", user=ZED, query={"cursor": page["next_cursor"]}), 400,
-                   "cursor")
+    assert_problem(portal.get("/portal/vendor/feedback", user=ZED, query={"cursor": cursor}), 400, "cursor")
     assert_problem(portal.get("/portal/vendor/feedback", user=SALLY), 403)
 
 
@@ -194,6 +200,7 @@ def test_only_the_partners_users_answer_and_give_feedback(portal: ApiClient) -> 
 def test_outside_the_partnership_is_404(portal: ApiClient, user: User, partnership_id: str) -> None:
     base = f"/portal/partnerships/{partnership_id}/feedback"
     assert_problem(portal.get(f"{base}/survey", user=user), 404, "partnership_id")
-    assert_problem(portal.post(f"{base}/survey-responses", user=user, json_body={"nps": 9}), 404, "partnership_id")
+    answer = portal.post(f"{base}/survey-responses", user=user, json_body={"nps": 9})
+    assert_problem(answer, 404, "partnership_id")
     assert_problem(portal.post(base, user=user, json_body={"category": "other", "text": "hi"}), 404,
                    "partnership_id")

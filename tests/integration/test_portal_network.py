@@ -39,7 +39,8 @@ def portal(service: Callable[..., ApiClient]) -> ApiClient:
 
 @pytest.fixture
 def figures(portal_world: None, portal_project: Project) -> None:
-    """Northwind (DIST_A's reseller): a lead from DIST_A, an open deal and a won one; Contoso (DIST_B's): one lead."""
+    """Northwind (DIST_A's reseller): a lead from DIST_A, an open deal and a won one; Contoso (DIST_B's):
+    one lead."""
     portal_project(
         event(LeadCreated(lead=lead("l1", NORTHWIND, version=1, origin="distributor", distributor=DIST_A))),
         event(DealCreated(deal=deal("d1", NORTHWIND, version=1, amount="800.00", distributors=(DIST_A,)))),
@@ -51,7 +52,8 @@ def figures(portal_world: None, portal_project: Project) -> None:
 
 
 NORTHWIND_FIGURES = {
-    "partnership_id": NORTHWIND, "company_name": "Northwind", "leads": 1, "leads_submitted": 1, "deals_open": 1,
+    "partnership_id": NORTHWIND, "company_name": "Northwind", "leads": 1, "leads_submitted": 1,
+    "deals_open": 1,
     "pipeline": [{"amount": "800.00", "currency": "EUR"}], "deals_won": 1,
     "won_revenue": [{"amount": "2500.00", "currency": "EUR"}],
 }
@@ -106,8 +108,11 @@ def test_the_vendor_opens_a_distributors_network(portal: ApiClient) -> None:
     [(SALLY, 404), (PEOPLE["sales"], 404), (ANA, 404)],
     ids=["reseller-admin", "reseller-sales", "vendor"],
 )
-def test_a_partnership_that_is_no_distributor_has_no_network(portal: ApiClient, user: User, status: int) -> None:
-    assert_problem(portal.get(f"/portal/partnerships/{NORTHWIND}/network", user=user), status, "partnership_id")
+def test_a_partnership_that_is_no_distributor_has_no_network(
+    portal: ApiClient, user: User, status: int,
+) -> None:
+    response = portal.get(f"/portal/partnerships/{NORTHWIND}/network", user=user)
+    assert_problem(response, status, "partnership_id")
 
 
 @pytest.mark.parametrize("user", [ZED, GLOBEX_ADMIN, DIST_B_ADMIN], ids=["other-vendor", "foreign", "dist-b"])

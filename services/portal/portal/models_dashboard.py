@@ -14,7 +14,7 @@ from trellis.money import MoneyAmount
 MAX_COUNT = 1_000_000
 
 
-class Money(BaseModel):
+class PortalMoney(BaseModel):
     amount: Decimal
     currency: str
 
@@ -23,12 +23,12 @@ class CommissionFigures(BaseModel):
     """Commission entries for the partnership, per currency: earned (net of adjustments) and by status;
     the next expected payout: the earliest expected payout date of entries not paid yet."""
 
-    earned: list[Money]
-    pending: list[Money]
-    approved: list[Money]
-    paid: list[Money]
+    earned: list[PortalMoney]
+    pending: list[PortalMoney]
+    approved: list[PortalMoney]
+    paid: list[PortalMoney]
     next_payout_on: date | None
-    next_payout: list[Money]
+    next_payout: list[PortalMoney]
 
 
 class TierRequirement(Request):
@@ -66,13 +66,13 @@ class NextTier(BaseModel):
     needs: list[TierStatus]
 
 
-class ActivityLine(BaseModel):
+class DashboardActivity(BaseModel):
     kind: str
     text: str
     occurred_at: datetime
 
 
-class Dashboard(BaseModel):
+class PortalDashboard(BaseModel):
     """A partnership's figures, kept by events (conversion: won deals from leads / leads, in %)."""
 
     partnership_id: str
@@ -86,12 +86,12 @@ class Dashboard(BaseModel):
     deals_open: int
     deals_won: int
     deals_lost: int
-    pipeline: list[Money]
-    won_revenue: list[Money]
+    pipeline: list[PortalMoney]
+    won_revenue: list[PortalMoney]
     commissions: CommissionFigures
     certifications: int
     next_tier: NextTier | None
-    recent_activity: list[ActivityLine]
+    recent_activity: list[DashboardActivity]
 
 
 class ResellerFigures(BaseModel):
@@ -100,9 +100,9 @@ class ResellerFigures(BaseModel):
     leads: int
     leads_submitted: int
     deals_open: int
-    pipeline: list[Money]
+    pipeline: list[PortalMoney]
     deals_won: int
-    won_revenue: list[Money]
+    won_revenue: list[PortalMoney]
 
 
 class NetworkPage(BaseModel):

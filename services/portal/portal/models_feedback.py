@@ -57,7 +57,7 @@ class SurveyReceipt(BaseModel):
     submitted_at: datetime
 
 
-class Comment(BaseModel):
+class SurveyComment(BaseModel):
     partnership_id: str
     company_name: str | None
     nps: int
@@ -75,15 +75,15 @@ class SurveyResults(BaseModel):
     detractors: int
     nps: Decimal | None
     average: Decimal | None
-    recent_comments: list[Comment]
+    recent_comments: list[SurveyComment]
 
 
-class FeedbackInput(Request):
+class PartnerFeedbackInput(Request):
     category: FeedbackCategory
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
 
-class Feedback(BaseModel):
+class PartnerFeedback(BaseModel):
     feedback_id: str
     partnership_id: str
     company_name: str | None

@@ -9,7 +9,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from portal.logic import dashboard as logic
 from portal.models import EntityId, ProgramId
-from portal.models_dashboard import Dashboard, NetworkPage, ResellerFigures, TierRequirement, TierRequirements
+from portal.models_dashboard import (
+    NetworkPage,
+    PortalDashboard,
+    ResellerFigures,
+    TierRequirement,
+    TierRequirements,
+)
 from trellis.api import current_principal
 
 router = Router()
@@ -23,7 +29,7 @@ TAGS = ["portal"]
 @router.get("/portal/partnerships/<partnership_id>/dashboard",
             summary="The partnership's figures, commissions, recent activity and what the next tier needs",
             tags=TAGS)
-def dashboard(partnership_id: PartnershipId) -> Dashboard:
+def dashboard(partnership_id: PartnershipId) -> PortalDashboard:
     return logic.dashboard(current_principal(router), partnership_id)
 
 

@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from portal.logic import feedback as logic
 from portal.models import EntityId, ProgramId
 from portal.models_feedback import (
-    Feedback,
-    FeedbackInput,
+    PartnerFeedback,
+    PartnerFeedbackInput,
     PartnerSurvey,
     Survey,
     SurveyAnswer,
@@ -51,7 +51,7 @@ def survey_results(stage: StageQuery) -> SurveyResults:
 
 
 @router.get("/portal/vendor/feedback", summary="Free feedback from partners, newest first", tags=TAGS)
-def list_feedback(limit: Limit = DEFAULT_PAGE_SIZE, cursor: Cursor = None) -> Page[Feedback]:
+def list_feedback(limit: Limit = DEFAULT_PAGE_SIZE, cursor: Cursor = None) -> Page[PartnerFeedback]:
     return logic.list_feedback(current_principal(router), limit=limit, cursor=cursor)
 
 
@@ -69,5 +69,5 @@ def answer_survey(partnership_id: PartnershipId, body: SurveyAnswer) -> Response
 
 @router.post("/portal/partnerships/<partnership_id>/feedback",
              summary="Send free feedback to the vendor", tags=TAGS)
-def give_feedback(partnership_id: PartnershipId, body: FeedbackInput) -> Response[Feedback]:
+def give_feedback(partnership_id: PartnershipId, body: PartnerFeedbackInput) -> Response[PartnerFeedback]:
     return created(logic.give_feedback(current_principal(router), partnership_id, body))

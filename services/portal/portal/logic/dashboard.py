@@ -33,12 +33,12 @@ from portal.dal import partnerships as partnerships_dal
 from portal.dal.tables import ProgramItem
 from portal.logic.access import PARTNER_ROOMS, Room, Viewer, enter, vendor_reader, vendor_writer
 from portal.models_dashboard import (
-    ActivityLine,
     CommissionFigures,
-    Dashboard,
-    Money,
+    DashboardActivity,
     NetworkPage,
     NextTier,
+    PortalDashboard,
+    PortalMoney,
     ResellerFigures,
     TierRequirement,
     TierRequirements,
@@ -315,9 +315,9 @@ HANDLERS: dict[str, EventHandler] = {
 # ---------------------------------------------------------------- reading figures
 
 
-def _money(figures: Figures, name: str) -> list[Money]:
+def _money(figures: Figures, name: str) -> list[PortalMoney]:
     prefix = f"{name}:"
-    return [Money(amount=value, currency=key.removeprefix(prefix))
+    return [PortalMoney(amount=value, currency=key.removeprefix(prefix))
             for key, value in sorted(figures.items()) if key.startswith(prefix) and key.count(":") == 1]
 
 
@@ -326,11 +326,11 @@ def _count_of(figures: Figures, name: str) -> int:
 
 
 def _commissions(figures: Figures) -> CommissionFigures:
-    unpaid: dict[str, list[Money]] = {}
+    unpaid: dict[str, list[PortalMoney]] = {}
     for key, value in sorted(figures.items()):
         if key.startswith("unpaid_on:") and value != 0:
             _, on, currency = key.split(":")
-            unpaid.setdefault(on, []).append(Money(amount=value, currency=currency))
+            unpaid.setdefault(on, []).append(PortalMoney(amount=value, currency=currency))
     next_on = min(unpaid) if unpaid else None  # ISO dates sort as text
     return CommissionFigures(
         earned=_money(figures, "commission_earned"), pending=_money(figures, "commission_pending"),
@@ -399,7 +399,7 @@ def _dec(value: int | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def dashboard(principal: Principal, partnership_id: str) -> Dashboard:
+def dashboard(principal: Principal, partnership_id: str) -> PortalDashboard:
     """Three reads: the view (enter), summary + program + tier requirements (one BatchGetItem), the
     activity (one Query)."""
     viewer = enter(principal, partnership_id, Room.DASHBOARD)
@@ -407,7 +407,7 @@ def dashboard(principal: Principal, partnership_id: str) -> Dashboard:
     figures = summary.values if summary is not None else {}
     leads = _count_of(figures, "leads")
     activity = dal.recent_activity(viewer.vendor_id, partnership_id)
-    return Dashboard(
+    return PortalDashboard(
         partnership_id=partnership_id, tier=viewer.view.tier, stage=viewer.view.stage,
         leads=leads, leads_submitted=_count_of(figures, "leads_submitted"),
         leads_accepted=_count_of(figures, "leads_accepted"),
@@ -418,7 +418,7 @@ def dashboard(principal: Principal, partnership_id: str) -> Dashboard:
         pipeline=_money(figures, "pipeline"), won_revenue=_money(figures, "won_revenue"),
         commissions=_commissions(figures), certifications=_count_of(figures, "certifications"),
         next_tier=_next_tier(viewer.view.tier, program, dal.requirements_of(requirements), figures),
-        recent_activity=[ActivityLine(kind=item.kind, text=item.text, occurred_at=item.occurred_at)
+        recent_activity=[DashboardActivity(kind=item.kind, text=item.text, occurred_at=item.occurred_at)
                          for item in activity],
     )
 

@@ -1,4 +1,4 @@
-"""Feedback: a survey per journey stage (NPS 0-10, a comment, a few free-text questions), answered once
+"""PartnerFeedback: a survey per journey stage (NPS 0-10, a comment, a few free-text questions), answered once
 per user and stage by a partner's users, and free feedback to the vendor.
 
 Results are running aggregates kept in the same transaction as each answer (no recount): NPS is
@@ -15,12 +15,12 @@ from portal.dal import feedback as dal
 from portal.dal import partnerships as partnerships_dal
 from portal.logic.access import Room, Viewer, enter, forbidden_unless, vendor_reader, vendor_writer
 from portal.models_feedback import (
-    Comment,
-    Feedback,
-    FeedbackInput,
+    PartnerFeedback,
+    PartnerFeedbackInput,
     PartnerSurvey,
     Survey,
     SurveyAnswer,
+    SurveyComment,
     SurveyQuestion,
     SurveyReceipt,
     SurveyResults,
@@ -181,12 +181,12 @@ def results(principal: Principal, stage_id: str) -> SurveyResults:
     return SurveyResults(
         stage_id=stage_id, responses=count, promoters=promoters, passives=int(item.passives) if item else 0,
         detractors=detractors, nps=nps, average=average,
-        recent_comments=[Comment.model_validate(comment) for comment in json.loads(item.recent_comments)]
+        recent_comments=[SurveyComment.model_validate(one) for one in json.loads(item.recent_comments)]
         if item else [],
     )
 
 
-def give_feedback(principal: Principal, partnership_id: str, body: FeedbackInput) -> Feedback:
+def give_feedback(principal: Principal, partnership_id: str, body: PartnerFeedbackInput) -> PartnerFeedback:
     viewer = _partner_writer(principal, partnership_id)
     now = datetime.now(UTC)
     feedback_id = time_ordered_id()
@@ -208,19 +208,19 @@ def give_feedback(principal: Principal, partnership_id: str, body: FeedbackInput
     return _feedback(item)
 
 
-def _feedback(item: dal.FeedbackItem) -> Feedback:
-    return Feedback(
+def _feedback(item: dal.FeedbackItem) -> PartnerFeedback:
+    return PartnerFeedback(
         feedback_id=item.feedback_id, partnership_id=item.partnership_id, company_name=item.company_name,
         user_id=item.user_id, category=item.category, text=item.text, stage=item.stage, tier=item.tier,
         submitted_at=item.submitted_at,
     )
 
 
-def list_feedback(principal: Principal, *, limit: int, cursor: str | None) -> Page[Feedback]:
+def list_feedback(principal: Principal, *, limit: int, cursor: str | None) -> Page[PartnerFeedback]:
     vendor_id = vendor_reader(principal)
     start = decode_cursor(cursor, tenant_id=vendor_id, listing="portal-feedback")
     items, last_key = dal.feedback_page(vendor_id, limit, start)
-    return Page[Feedback](
+    return Page[PartnerFeedback](
         items=[_feedback(item) for item in items],
         next_cursor=encode_cursor(last_key, tenant_id=vendor_id, listing="portal-feedback"),
     )
