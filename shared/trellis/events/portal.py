@@ -1,4 +1,5 @@
-"""Portal events (source ``trellis.portal``): messages, projects and tasks, certifications, resources, files.
+"""Portal events (source ``trellis.portal``): messages, projects and tasks, training, resources, files,
+feedback.
 
 The tenant of each is the vendor whose program the partnership belongs to. Each names both
 organisations of the partnership, so a consumer can tell "the other side" without a lookup.
@@ -163,6 +164,25 @@ class SharedFileUploaded(EventData):
     uploader_user_id: str
 
 
+class FeedbackSubmitted(EventData):
+    """A partner's user answered its stage's survey or sent free feedback to the vendor."""
+
+    event_type: ClassVar[str] = "FeedbackSubmitted"
+    source: ClassVar[str] = SOURCE
+
+    feedback_id: str
+    kind: Literal["survey", "free"]
+    partnership_id: str
+    company_name: str | None = None
+    vendor_organisation_id: str
+    partner_organisation_id: str
+    user_id: str
+    stage: str | None = None  # the survey's stage
+    nps: int | None = Field(default=None, ge=0, le=10)
+    category: str | None = None  # free feedback's category
+    excerpt: str = Field(default="", max_length=280)
+
+
 _PARTNERSHIP = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 _PARTNER = "3b1f0c2d4e5f60718293a4b5c6d7e8f9"
 
@@ -213,5 +233,11 @@ EXAMPLES: tuple[EventData, ...] = (
         title="Statement of work", filename="sow-globex.pdf", partnership_id=_PARTNERSHIP,
         company_name="Northwind Consulting", vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
         uploader_side="partner", uploader_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
+    ),
+    FeedbackSubmitted(
+        feedback_id="1772445600000e1b2c3d4e5f6a", kind="survey", partnership_id=_PARTNERSHIP,
+        company_name="Northwind Consulting", vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
+        user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", stage="onboarding", nps=9,
+        excerpt="The onboarding calls were very helpful.",
     ),
 )

@@ -1,6 +1,6 @@
 """Lambda entry point of the portal API."""
 
-from portal.handlers import me, messages, programs, projects, resources, shared_files
+from portal.handlers import dashboard, feedback, me, messages, programs, projects, resources, shared_files
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -11,5 +11,8 @@ app.include_router(resources.router)
 app.include_router(shared_files.router)
 app.include_router(projects.router)  # collab: projects room
 app.include_router(messages.router)  # collab: messages room
+# dashboard, distributor network, feedback
+app.include_router(dashboard.router)
+app.include_router(feedback.router)
 
 handler = lambda_handler(app)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from portal.logic import projection
+from portal.logic import dashboard, projection
 from trellis.consumer import Consumer, EventHandler
 from trellis.events import EventEnvelope
 
-AREAS: tuple[Mapping[str, EventHandler], ...] = (projection.HANDLERS,)
+AREAS: tuple[Mapping[str, EventHandler], ...] = (projection.HANDLERS, dashboard.HANDLERS)
 
 
 def _combined(areas: tuple[Mapping[str, EventHandler], ...]) -> dict[str, EventHandler]:
