@@ -43,7 +43,8 @@ def create_module(body: ModuleInput) -> Response[VendorModule]:
     return created(logic.create_module(current_principal(router), body))
 
 
-@router.get(f"{VENDOR}/modules", summary="The vendor's training modules, with their quizzes' answers", tags=TAGS)
+@router.get(f"{VENDOR}/modules", summary="The vendor's training modules, with their quizzes' answers",
+            tags=TAGS)
 def list_modules() -> VendorModulePage:
     return logic.list_modules(current_principal(router))
 
@@ -97,8 +98,8 @@ def room_modules(partnership_id: PartnershipId) -> ModuleSummaryPage:
     return logic.list_room_modules(current_principal(router), partnership_id)
 
 
-@router.get(f"{ROOM}/modules/<module_id>", summary="A module to take: lessons, quiz (without answers), progress",
-            tags=TAGS)
+@router.get(f"{ROOM}/modules/<module_id>",
+            summary="A module to take: lessons, quiz (without answers), progress", tags=TAGS)
 def room_module(partnership_id: PartnershipId, module_id: ModuleId) -> Module:
     return logic.get_room_module(current_principal(router), partnership_id, module_id)
 

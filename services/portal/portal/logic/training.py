@@ -157,7 +157,8 @@ def _own_module(vendor: str, module_id: str) -> TrainingModuleItem:
 def list_modules(principal: Principal) -> VendorModulePage:
     vendor = vendor_reader(principal)
     modules = dal.catalogue(vendor).modules.values()
-    return VendorModulePage(items=[_vendor_module(item) for item in sorted(modules, key=lambda m: m.created_at)])
+    ordered = sorted(modules, key=lambda module: module.created_at)
+    return VendorModulePage(items=[_vendor_module(item) for item in ordered])
 
 
 def get_module(principal: Principal, module_id: str) -> VendorModule:
@@ -337,7 +338,8 @@ class _Changes:
 
     def event(self, data: TrainingModuleCompleted | CertificationEarned) -> None:
         self.envelopes.append(EventEnvelope.new(
-            data, tenant_id=self.viewer.vendor_id, actor=Actor.of(self.viewer.principal), occurred_at=self.now,
+            data, tenant_id=self.viewer.vendor_id, actor=Actor.of(self.viewer.principal),
+            occurred_at=self.now,
         ))
 
     def save(self) -> None:
@@ -390,7 +392,8 @@ def _earn(
     viewer = changes.viewer
     for certification in catalogue.certifications.values():
         held = mine.certifications.get(certification.certification_id)
-        if not wanted(certification) or _is_valid(held, today) or not set(certification.module_ids) <= completed:
+        eligible = set(certification.module_ids) <= completed
+        if not wanted(certification) or _is_valid(held, today) or not eligible:
             continue
         validity = None if certification.validity_days is None else int(certification.validity_days)
         expires = _expires_on(today, validity)
@@ -449,13 +452,14 @@ def _grade(quiz: VendorQuiz, body: QuizSubmission) -> int:
             errors.append({"field": f"answers.{index}.question_id", "message": "not a question of this quiz"})
             continue
         if answer.question_id in seen:
-            errors.append({"field": f"answers.{index}.question_id", "message": "the question is answered twice"})
+            errors.append({"field": f"answers.{index}.question_id",
+                           "message": "the question is answered twice"})
             continue
         seen.add(answer.question_id)
         options = {option.id for option in question.options}
-        unknown = [position for position, option_id in enumerate(answer.option_ids) if option_id not in options]
-        errors += [{"field": f"answers.{index}.option_ids.{position}", "message": "not an option of the question"}
-                   for position in unknown]
+        errors += [{"field": f"answers.{index}.option_ids.{position}",
+                    "message": "not an option of the question"}
+                   for position, option_id in enumerate(answer.option_ids) if option_id not in options]
         correct = {option.id for option in question.options if option.correct}
         right += set(answer.option_ids) == correct
     if errors:
@@ -602,7 +606,8 @@ def search_hits(viewer: Viewer, terms: list[str]) -> list[dict[str, str]]:
     for item in modules:
         if not _visible(viewer, item, program):
             continue
-        text = " ".join([item.title, item.description, *(lesson.title for lesson in _lessons(item))]).casefold()
+        words = [item.title, item.description, *(lesson.title for lesson in _lessons(item))]
+        text = " ".join(words).casefold()
         if all(term in text for term in folded):
             excerpt = item.description or item.title
             hits.append({"kind": "training", "id": item.module_id, "title": item.title,
