@@ -563,12 +563,16 @@ def renew_certification(principal: Principal, partnership_id: str, certification
 
 
 def partnership_progress(principal: Principal, partnership_id: str) -> PartnershipProgress:
-    """Every partner user's training in the partnership (the vendor, and the partner's admins)."""
+    """Every partner user's training in the partnership, for the vendor and the partner's admins;
+    any other partner user sees their own row only."""
     viewer = enter(principal, partnership_id, Room.TRAINING)
-    forbidden_unless(viewer.as_vendor or principal.has_any(frozenset({Role.PARTNER_ADMIN})),
-                     "the partnership's training progress is for the vendor and partner admins")
     catalogue = dal.catalogue(viewer.vendor_id)
-    users = dal.partnership_training(viewer.vendor_id, viewer.partnership_id)
+    if viewer.as_vendor or principal.has_any(frozenset({Role.PARTNER_ADMIN})):
+        users = dal.partnership_training(viewer.vendor_id, viewer.partnership_id)
+    else:
+        users = {viewer.user_id: _mine(viewer)}
+        if not users[viewer.user_id].progress and not users[viewer.user_id].certifications:
+            users = {}
     names = people_dal.people((viewer.partner_id, user_id) for user_id in users) if viewer.partner_id else {}
     today = clock().date()
     items = []
