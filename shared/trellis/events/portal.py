@@ -123,6 +123,28 @@ class CertificationEarned(EventData):
     partner_organisation_id: str
     user_id: str
     user_name: str
+    vendor_organisation_id: str | None = None
+    earned_on: date | None = None
+    expires_on: date | None = None  # None: the certification does not expire
+
+
+class TrainingModuleCompleted(EventData):
+    """A partner's user completed a training module (every lesson done, and its quiz passed if any).
+
+    Emitted once per user and module: completing it again (a later quiz pass) emits nothing.
+    """
+
+    event_type: ClassVar[str] = "TrainingModuleCompleted"
+    source: ClassVar[str] = SOURCE
+
+    module_id: str
+    module_title: str
+    partnership_id: str
+    vendor_organisation_id: str
+    partner_organisation_id: str
+    user_id: str
+    user_name: str
+    score: int | None = None  # the passing quiz score in percent; None for a module without a quiz
 
 
 # ---------------------------------------------------------------- resources, brand, shared files
@@ -222,6 +244,12 @@ EXAMPLES: tuple[EventData, ...] = (
         certification_id="1772445600000d1b2c3d4e5f6a", certification_name="Acme Sales Professional",
         partnership_id=_PARTNERSHIP, partner_organisation_id=_PARTNER,
         user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally",
+        vendor_organisation_id="acme", earned_on=date(2026, 3, 2), expires_on=date(2027, 3, 2),
+    ),
+    TrainingModuleCompleted(
+        module_id="1772445600000e1b2c3d4e5f6a", module_title="Selling Acme Cloud",
+        partnership_id=_PARTNERSHIP, vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
+        user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally", score=90,
     ),
     ResourcePublished(
         resource_id="1772445600000e1b2c3d4e5f6a", room="brand", kind="file", title="Logo pack 2026",

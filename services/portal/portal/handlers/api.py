@@ -1,6 +1,16 @@
 """Lambda entry point of the portal API."""
 
-from portal.handlers import dashboard, feedback, me, messages, programs, projects, resources, shared_files
+from portal.handlers import (
+    dashboard,
+    feedback,
+    me,
+    messages,
+    programs,
+    projects,
+    resources,
+    shared_files,
+    training,
+)
 from trellis.api import lambda_handler, make_resolver
 
 app = make_resolver()
@@ -14,5 +24,7 @@ app.include_router(messages.router)  # collab: messages room
 # dashboard, distributor network, feedback
 app.include_router(dashboard.router)
 app.include_router(feedback.router)
+# training and certifications
+app.include_router(training.router)
 
 handler = lambda_handler(app)
