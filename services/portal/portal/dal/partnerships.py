@@ -88,8 +88,6 @@ def get_link(vendor_id: str, distributor_id: str, reseller_id: str) -> NetworkLi
 
 
 def save_link(link: NetworkLinkItem) -> None:
-    link.gsi1pk = org_key(link.vendor_organisation_id, "NETWORK", "R", link.reseller_id)
-    link.gsi1sk = link.distributor_id
     try:
         link.save(condition=NetworkLinkItem.pk.does_not_exist() | (NetworkLinkItem.event_at < link.event_at))
     except PutError as error:
@@ -105,9 +103,3 @@ def resellers_of(vendor_id: str, distributor_id: str) -> Iterator[NetworkLinkIte
         if isinstance(item, NetworkLinkItem):
             yield item
 
-
-def distributors_of(vendor_id: str, reseller_id: str) -> Iterator[NetworkLinkItem]:
-    """Every distributor the reseller was ever assigned to."""
-    for item in NetworkLinkItem.gsi1.query(org_key(vendor_id, "NETWORK", "R", reseller_id)):
-        if isinstance(item, NetworkLinkItem):
-            yield item

@@ -16,7 +16,7 @@ that the caller's organisation is one of them (logic/access.py) before anything 
 |-----------------|---------------------------------|-----------------|-----------------------------------|
 | PartnershipView | PARTNERSHIP#<pid>#              | VIEW#           | ORG#<p>#PARTNERSHIPS# ¹ / <v>#<pid> |
 | Program         | ORG#<v>#PROGRAM#                | PROGRAM#        |                                   |
-| NetworkLink     | ORG#<v>#NETWORK#<distributor>#  | RESELLER#<pid># | ORG#<v>#NETWORK#R#<pid># / <dist> |
+| NetworkLink     | ORG#<v>#NETWORK#<distributor>#  | RESELLER#<pid># |                                   |
 | Person          | ORG#<org>#PEOPLE#               | USER#<user>#    |                                   |
 
 (<v>: the vendor organisation, <p>: the partner organisation.)
