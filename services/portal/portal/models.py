@@ -87,3 +87,21 @@ class PortalCard(PortalProgram):
 
 class PortalProgramPage(BaseModel):
     items: list[PortalProgram]
+
+
+# --- search --------------------------------------------------------------------------------------------
+
+SearchKind = Literal["resource", "brand", "shared_file", "training", "project", "message", "lead", "deal"]
+
+
+class SearchHit(BaseModel):
+    kind: SearchKind
+    id: str = Field(description="The object to open: a project for a task, a thread for a message")
+    title: str
+    excerpt: str
+
+
+class SearchResults(BaseModel):
+    query: str
+    items: list[SearchHit]
+    truncated: bool = Field(description="More hits exist than the answer holds: narrow the query")

@@ -107,10 +107,3 @@ class ResellerFigures(BaseModel):
 
 class NetworkPage(BaseModel):
     items: list[ResellerFigures]
-
-
-class SearchHit(BaseModel):
-    kind: str
-    id: str
-    title: str
-    excerpt: str

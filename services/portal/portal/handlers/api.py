@@ -8,6 +8,7 @@ from portal.handlers import (
     programs,
     projects,
     resources,
+    search,
     shared_files,
     training,
 )
@@ -26,5 +27,7 @@ app.include_router(dashboard.router)
 app.include_router(feedback.router)
 # training and certifications
 app.include_router(training.router)
+# search across the rooms
+app.include_router(search.router)
 
 handler = lambda_handler(app)
