@@ -158,3 +158,54 @@ def test_token_request_that_is_not_json_is_a_problem(stack: LocalStack) -> None:
     # Then
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
+
+
+# ------------------------------------------------------------------ every route (issue #9, item 1)
+
+# The routes anyone may call without a token, each for a reason: a new one must be added here on purpose.
+PUBLIC = {
+    "POST /invitations/accept",  # the invitee has no login yet; the invitation token is the credential
+    "GET /public/referrals/form", "POST /public/referrals",  # a customer's referral form (rate limited)
+    "GET /public/unsubscribe", "POST /public/unsubscribe",  # the signed link in an email
+    "POST /webhooks/generic/{organisation_id}", "POST /webhooks/hubspot/{organisation_id}",  # signed bodies
+}
+
+
+def _operations(stack: LocalStack) -> dict[str, dict[str, Any]]:
+    """Every operation of the stack's own OpenAPI document (so a route added tomorrow is in it)."""
+    document = stack.session.get(stack.url("/openapi.json"), timeout=10).json()
+    return {
+        f"{method.upper()} {path}": operation
+        for path, operations in document["paths"].items() for method, operation in operations.items()
+    }
+
+
+def _concrete(path: str) -> str:
+    """A path with each parameter filled by a well-formed id of nothing."""
+    parts = [("a" * 32 if part.startswith("{") else part) for part in path.split("/")]
+    return "/".join(parts)
+
+
+def test_only_the_known_routes_are_public(stack: LocalStack) -> None:
+    public = {key for key, operation in _operations(stack).items() if operation.get("security") == []}
+
+    assert public == PUBLIC
+
+
+def test_every_route_refuses_every_bad_token(stack: LocalStack) -> None:
+    tokens: dict[str, str | None] = {name: make(stack) for name, make in BAD_TOKENS.items()}
+    tokens["no token"] = None
+    refused_wrongly: list[str] = []
+    protected = [key for key, operation in _operations(stack).items() if operation.get("security") != []]
+    assert len(protected) > 150, "the document lost its routes"
+    for key in protected:
+        method, path = key.split(" ", 1)
+        for name, token in tokens.items():
+            headers = {"authorization": f"Bearer {token}"} if token else {}
+            response = stack.session.request(method, stack.url(_concrete(path)), headers=headers,
+                                             json={} if method in {"POST", "PUT", "PATCH"} else None,
+                                             timeout=10)
+            if response.status_code != 401 or response.json() != UNAUTHORIZED:
+                refused_wrongly.append(f"{key} with {name}: {response.status_code} {response.text[:80]}")
+
+    assert refused_wrongly == []
