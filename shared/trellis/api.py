@@ -21,7 +21,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import BaseModel, ValidationError
 
-from trellis.errors import DomainError, UnsupportedMediaType, ValidationFailed, problem
+from trellis.errors import DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, problem
 from trellis.principal import Principal, principal_from_claims
 from trellis.settings import METRICS_NAMESPACE
 
@@ -100,26 +100,43 @@ def make_resolver() -> APIGatewayHttpResolver:
     return app
 
 
-def _unsupported_body(
+MAX_JSON_BODY_BYTES = 256 * 1024  # far above any form of the API; files go to S3 or to a raw-body route
+
+
+def _refused_body(
     event: dict[str, Any], raw_bodies: Mapping[str, frozenset[str]],
 ) -> dict[str, Any] | None:
-    """415 for a body that is not JSON (or, on a route that takes a file, not of the file's types).
+    """415 for a body that is not JSON (or, on a route that takes a file, not of the file's types); 413 for
+    a JSON body over MAX_JSON_BODY_BYTES (a route that takes a file caps its own size).
 
     Checked before the resolver: Powertools' validation runs ahead of every middleware and would
-    parse a form-encoded body (curl -d's default) as a form, naming the whole text as a field.
+    parse a form-encoded body (curl -d's default) as a form, naming the whole text as a field, and would
+    parse a body of any size before a field's own limit refused it.
     """
-    if not event.get("body"):
+    body = event.get("body")
+    if not body:
         return None
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     content_type = str(headers.get("content-type") or "").split(";")[0].strip().lower()
-    accepted = raw_bodies.get(str(event.get("routeKey")), frozenset({"application/json"}))
-    if content_type in accepted:
+    route = str(event.get("routeKey"))
+    accepted = raw_bodies.get(route, frozenset({"application/json"}))
+    error: DomainError | None = None
+    if content_type not in accepted:
+        error = UnsupportedMediaType(f"send the body as {' or '.join(sorted(accepted))} (content-type)",
+                                     field="content-type")
+    elif route not in raw_bodies and _size(body, bool(event.get("isBase64Encoded"))) > MAX_JSON_BODY_BYTES:
+        error = PayloadTooLarge(f"the body is larger than {MAX_JSON_BODY_BYTES // 1024} KiB", field="body")
+    if error is None:
         return None
-    error = UnsupportedMediaType(f"send the body as {' or '.join(sorted(accepted))} (content-type)",
-                                 field="content-type")
-    body = problem(error.status, error.title, error.detail, slug=error.slug,
-                   instance=event.get("rawPath"), errors=error.errors)
-    return {"statusCode": error.status, "headers": {"Content-Type": PROBLEM_JSON}, "body": json.dumps(body)}
+    problem_body = problem(error.status, error.title, error.detail, slug=error.slug,
+                           instance=event.get("rawPath"), errors=error.errors)
+    return {"statusCode": error.status, "headers": {"Content-Type": PROBLEM_JSON},
+            "body": json.dumps(problem_body)}
+
+
+def _size(body: str, encoded: bool) -> int:
+    """The body's size in bytes (a base64 body's decoded size)."""
+    return len(body) * 3 // 4 if encoded else len(body.encode("utf-8"))
 
 
 def current_principal(router: BaseRouter) -> Principal:
@@ -157,6 +174,6 @@ def lambda_handler(
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return _unsupported_body(event, accepted) or app.resolve(event, context)
+        return _refused_body(event, accepted) or app.resolve(event, context)
 
     return handler
