@@ -6,6 +6,7 @@ import logging
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from local.endpoints import LocalEndpoints
 from local.gateway import MAX_BODY_BYTES, ApiGateway, HttpRequest, HttpResponse
@@ -81,6 +82,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, CONNECT, made-up ones) goes to the gateway too, which answers it as
+        # API Gateway does a request no route matches, instead of http.server's 501.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: object) -> None:
         # The gateway logs one line per request with the route and function; this one would repeat it.

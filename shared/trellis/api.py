@@ -6,6 +6,7 @@ tenant-tagged logging are decided here once.
 
 from __future__ import annotations
 
+import base64
 import json
 import warnings
 from collections.abc import Callable, Mapping
@@ -21,7 +22,14 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import BaseModel, ValidationError
 
-from trellis.errors import DomainError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, problem
+from trellis.errors import (
+    BadRequest,
+    DomainError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    problem,
+)
 from trellis.principal import Principal, principal_from_claims
 from trellis.settings import METRICS_NAMESPACE
 
@@ -106,12 +114,13 @@ MAX_JSON_BODY_BYTES = 256 * 1024  # far above any form of the API; files go to S
 def _refused_body(
     event: dict[str, Any], raw_bodies: Mapping[str, frozenset[str]],
 ) -> dict[str, Any] | None:
-    """415 for a body that is not JSON (or, on a route that takes a file, not of the file's types); 413 for
-    a JSON body over MAX_JSON_BODY_BYTES (a route that takes a file caps its own size).
+    """415 for a body that is not JSON (or, on a route that takes a file, not of the file's types); on a
+    JSON route, 413 for a body over MAX_JSON_BODY_BYTES and 400 for one that is not UTF-8 text (a route
+    that takes a file checks its own size and encoding).
 
     Checked before the resolver: Powertools' validation runs ahead of every middleware and would
-    parse a form-encoded body (curl -d's default) as a form, naming the whole text as a field, and would
-    parse a body of any size before a field's own limit refused it.
+    parse a form-encoded body (curl -d's default) as a form, naming the whole text as a field, would
+    parse a body of any size before a field's own limit refused it, and fails on bytes that are not UTF-8.
     """
     body = event.get("body")
     if not body:
@@ -124,8 +133,8 @@ def _refused_body(
     if content_type not in accepted:
         error = UnsupportedMediaType(f"send the body as {' or '.join(sorted(accepted))} (content-type)",
                                      field="content-type")
-    elif route not in raw_bodies and _size(body, bool(event.get("isBase64Encoded"))) > MAX_JSON_BODY_BYTES:
-        error = PayloadTooLarge(f"the body is larger than {MAX_JSON_BODY_BYTES // 1024} KiB", field="body")
+    elif route not in raw_bodies:
+        error = _json_body_error(body, encoded=bool(event.get("isBase64Encoded")))
     if error is None:
         return None
     problem_body = problem(error.status, error.title, error.detail, slug=error.slug,
@@ -134,9 +143,15 @@ def _refused_body(
             "body": json.dumps(problem_body)}
 
 
-def _size(body: str, encoded: bool) -> int:
-    """The body's size in bytes (a base64 body's decoded size)."""
-    return len(body) * 3 // 4 if encoded else len(body.encode("utf-8"))
+def _json_body_error(body: str, *, encoded: bool) -> DomainError | None:
+    try:
+        data = base64.b64decode(body, validate=True) if encoded else body.encode("utf-8")
+        if len(data) > MAX_JSON_BODY_BYTES:
+            return PayloadTooLarge(f"the body is larger than {MAX_JSON_BODY_BYTES // 1024} KiB", field="body")
+        data.decode("utf-8")
+    except ValueError:  # binascii.Error and the Unicode errors are ValueErrors
+        return BadRequest("the body is not UTF-8 text", field="body")
+    return None
 
 
 def current_principal(router: BaseRouter) -> Principal:

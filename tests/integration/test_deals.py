@@ -120,9 +120,11 @@ def test_an_update_changes_only_what_is_sent_and_checks_the_version(leads: ApiCl
         ({"status": "won"}, "status"),
         ({"name": None}, "name"),
         ({"close_date": "31/12/2026"}, "close_date"),
+        ({"close_date": 1_767_139_200}, "close_date"),
         ({"owner_organisation_id": "evil"}, "owner_organisation_id"),
     ],
-    ids=["negative", "too-precise", "jpy-cents", "currency", "status", "clear-name", "date", "owner"],
+    ids=["negative", "too-precise", "jpy-cents", "currency", "status", "clear-name", "date", "unix-time",
+         "owner"],
 )
 def test_bad_deal_updates_are_refused_and_change_nothing(
     leads: ApiClient,

@@ -642,6 +642,15 @@ def test_an_auto_routed_lead_nobody_fits_waits_unsent(leads: ApiClient) -> None:
     assert anywhere["partnership_id"] == CONTOSO
 
 
+def test_an_account_of_zero_employees_gives_a_lead_of_unknown_size(leads: ApiClient) -> None:
+    # found by fuzzing: the account allows 0, a lead's customer does not, and the copy skipped validation
+    account = leads.post("/accounts", json_body={"name": "Solo", "employee_count": 0}).json()
+
+    response = leads.post("/leads", json_body={"company_name": "Solo", "account_id": account["id"]})
+
+    assert _created(response)["employee_count"] is None
+
+
 def test_a_lead_sent_from_an_account_takes_what_it_leaves_out_from_the_account(leads: ApiClient) -> None:
     account = leads.post(
         "/accounts",

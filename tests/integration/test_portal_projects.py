@@ -165,11 +165,13 @@ def test_a_concurrent_writer_between_read_and_write_is_a_409(aws: Stack, portal:
         ({"name": "x" * 201}, "name"),
         ({"name": "P", "start_on": "2026-05-01", "end_on": "2026-04-01"}, "end_on"),
         ({"name": "P", "start_on": "not a date"}, "start_on"),
+        ({"name": "P", "start_on": 0}, "start_on"),  # found by fuzzing: read as 1970-01-01
         ({"name": "P", "owner": "me"}, "owner"),
         ({"name": "P", "milestones": [{"title": ""}]}, "milestones.0.title"),
         ({"name": "P", "status": "done"}, "status"),
     ],
-    ids=["empty-name", "long-name", "dates-reversed", "bad-date", "unknown-field", "milestone-title",
+    ids=["empty-name", "long-name", "dates-reversed", "bad-date", "date-as-number", "unknown-field",
+         "milestone-title",
          "status-on-create"],
 )
 def test_bad_project_input_is_a_422_naming_the_field_and_writes_nothing(

@@ -63,3 +63,20 @@ def test_the_wrong_type_is_415_before_the_size() -> None:
 
     assert refused is not None
     assert refused["statusCode"] == 415
+
+
+@pytest.mark.parametrize("body", [base64.b64encode(b"\xfd\x00{").decode(), "not base64 at all!"],
+                         ids=["not-utf8", "not-base64"])
+def test_an_encoded_body_that_is_not_utf8_text_is_400_naming_the_body(body: str) -> None:
+    # found by fuzzing: Powertools' decoding raised, and the catch-all answered 500
+    refused = _refused_body(_event("POST /partnerships", body, encoded=True), RAW)
+
+    assert refused is not None
+    assert refused["statusCode"] == 400
+    assert [error["field"] for error in json.loads(refused["body"])["errors"]] == ["body"]
+
+
+def test_an_encoded_utf8_json_body_reaches_the_resolver() -> None:
+    body = base64.b64encode(json.dumps({"name": "Zürich"}).encode()).decode()
+
+    assert _refused_body(_event("POST /partnerships", body, encoded=True), RAW) is None

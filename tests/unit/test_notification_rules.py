@@ -205,6 +205,12 @@ def test_a_message_reaches_the_other_side() -> None:
                                                  assignees_of=from_vendor.partnership_id)]
 
 
+def test_a_vendors_message_to_a_partner_that_has_not_joined_reaches_nobody() -> None:
+    from_vendor = EXAMPLES[MessagePosted]
+    assert isinstance(from_vendor, MessagePosted)
+    assert _audiences(from_vendor.model_copy(update={"partner_organisation_id": ""})) == []
+
+
 def test_a_task_reaches_its_assignee_on_their_side() -> None:
     task = TaskAssigned(project_id="pr1", project_name="Roll-out", task_id="t1", title="Migrate",
                         partnership_id="p1", assignee_organisation_id="northwind", assignee_user_id="u-sally",

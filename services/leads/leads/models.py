@@ -39,7 +39,7 @@ from trellis.events.leads import (
     RegistrationStatus,
 )
 from trellis.events.ledger import BeneficiaryRole, EntryKind, EntryStatus, NotRecordedReason, PayoutStatus
-from trellis.fields import Email, EntityId, HttpsUrl, PrintableName, Website
+from trellis.fields import CalendarDate, Email, EntityId, HttpsUrl, PrintableName, Website
 from trellis.industries import IndustryCode
 from trellis.money import MoneyAmount, decimal_places, in_minor_units
 
@@ -232,7 +232,7 @@ class DealCreate(BaseModel):
     status: DealStatus = "open"
     currency: CurrencyCode | None = None
     amount: MoneyAmount | None = None
-    close_date: date | None = None
+    close_date: CalendarDate | None = None
     website: Website | None = None
     account_id: EntityId | None = None
 
@@ -248,7 +248,7 @@ class DealUpdate(BaseModel):
     status: DealStatus | None = None
     currency: CurrencyCode | None = None
     amount: MoneyAmount | None = None
-    close_date: date | None = None
+    close_date: CalendarDate | None = None
     expected_version: int | None = None
 
     @field_validator("name", "status")
@@ -572,7 +572,7 @@ class BillingCreate(BaseModel):
     # Order matters: the amount's validator reads the currency.
     currency: CurrencyCode
     amount: MoneyAmount = Field(description='The billed amount, e.g. "1200.00"')
-    billed_on: date
+    billed_on: CalendarDate
     invoice_reference: Reference
 
     @field_validator("amount")

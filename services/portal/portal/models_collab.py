@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, StringConstraints,
 from pydantic_core import PydanticCustomError
 
 from portal.models import EntityId, Request
+from trellis.fields import CalendarDate
 
 ProjectStatus = Literal["planned", "active", "on_hold", "done", "cancelled"]
 TaskStatus = Literal["todo", "in_progress", "done"]
@@ -39,12 +40,12 @@ class _Changes(Request):
 
 class PortalMilestoneCreate(Request):
     title: Title
-    due_on: date | None = None
+    due_on: CalendarDate | None = None
 
 
 class PortalMilestoneUpdate(_Changes):
     title: Title | None = None
-    due_on: date | None = None
+    due_on: CalendarDate | None = None
     done: StrictBool | None = None
     expected_version: ExpectedVersion = None
 
@@ -52,8 +53,8 @@ class PortalMilestoneUpdate(_Changes):
 class PortalProjectCreate(Request):
     name: Title
     description: Description | None = None
-    start_on: date | None = None
-    end_on: date | None = None
+    start_on: CalendarDate | None = None
+    end_on: CalendarDate | None = None
     milestones: list[PortalMilestoneCreate] = Field(default_factory=list, max_length=MAX_MILESTONES)
 
     @model_validator(mode="after")
@@ -66,8 +67,8 @@ class PortalProjectUpdate(_Changes):
     name: Title | None = None
     description: Description | None = None
     status: ProjectStatus | None = None
-    start_on: date | None = None
-    end_on: date | None = None
+    start_on: CalendarDate | None = None
+    end_on: CalendarDate | None = None
     expected_version: ExpectedVersion = None
 
 
@@ -99,7 +100,7 @@ class PortalTaskCreate(Request):
     title: Title
     description: Description | None = None
     assignee_user_id: EntityId | None = None
-    due_on: date | None = None
+    due_on: CalendarDate | None = None
     status: TaskStatus = "todo"
 
 
@@ -107,7 +108,7 @@ class PortalTaskUpdate(_Changes):
     title: Title | None = None
     description: Description | None = None
     assignee_user_id: EntityId | None = Field(default=None, description="null to unassign")
-    due_on: date | None = None
+    due_on: CalendarDate | None = None
     status: TaskStatus | None = None
     expected_version: ExpectedVersion = None
 

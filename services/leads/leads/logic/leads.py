@@ -178,7 +178,8 @@ def _from_account(organisation_id: str, request: LeadCreate) -> LeadCreate:
         raise NotFound("no such account", field="account_id")
     taken = {
         "website": account.website, "country": account.country, "industry": account.industry,
-        "employee_count": int(account.employee_count) if account.employee_count is not None else None,
+        # an account may record 0 employees; a lead's customer has at least one, else the count is unknown
+        "employee_count": int(account.employee_count or 0) or None,
     }
     missing = {field: value for field, value in taken.items()
                if value is not None and field not in request.model_fields_set}

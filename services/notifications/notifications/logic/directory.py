@@ -102,6 +102,7 @@ def resolve(audiences: Iterable[Audience]) -> dict[Audience, Resolved]:
         if audience.partnership is not None:
             found = partnerships.get(audience.partnership)
             organisation = found.partner_organisation_id if found is not None and not found.deleted else None
+        organisation = organisation or None  # "" (a partner that has not joined) addresses nobody
         organisation_of[audience] = organisation
         if organisation is None or audience.address is not None:
             continue

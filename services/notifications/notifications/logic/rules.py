@@ -193,6 +193,8 @@ def _invitee(envelope: EventEnvelope, data: Invitation) -> list[Audience]:
 def _message_posted(envelope: EventEnvelope, data: MessagePosted) -> list[Audience]:
     if data.author_side == "partner":
         return _vendor_assignees(data.vendor_organisation_id, data.partnership_id)
+    if not data.partner_organisation_id:
+        return []  # a vendor's note on a partnership its partner has not joined yet: nobody to tell
     return [Audience(side="partner", organisation_id=data.partner_organisation_id, everyone=True)]
 
 
