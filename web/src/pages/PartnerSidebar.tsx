@@ -230,7 +230,7 @@ function FactRow({ label, value }: { label: string; value: string }) {
 
 function sizeText(min: number | null, max: number | null): string {
   if (min === null && max === null) return "";
-  return `${min ?? 0} – ${max ?? "any"} employees`;
+  return `${min ?? 0} to ${max ?? "any"} employees`;
 }
 
 function splitList(text: string): string[] {
