@@ -107,6 +107,8 @@ class App:
 
 def _new_app(browser: Browser, local: LocalStack, console: ConsoleWatch, request: pytest.FixtureRequest,
              *, name: str, viewport: dict[str, int]) -> Iterator[App]:
+    screenshot = SCREENSHOTS / f"{request.node.name}-{name}.png"
+    screenshot.unlink(missing_ok=True)  # a screenshot here is always of this run's failure
     context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -127,7 +129,7 @@ def _new_app(browser: Browser, local: LocalStack, console: ConsoleWatch, request
         unexpected = console.unexpected()
         if failed or unexpected:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{name}.png"), full_page=True)
+            page.screenshot(path=str(screenshot), full_page=True)
         if unexpected:
             pytest.fail("the browser logged errors:\n" + "\n".join(unexpected))
     finally:
