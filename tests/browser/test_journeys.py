@@ -96,6 +96,28 @@ def test_changing_a_partners_stage_shows_in_its_activity(app: App) -> None:
     expect(app.page.get_by_role("row", name=company).get_by_text("Onboarding")).to_be_visible()
 
 
+def test_tags_and_country_are_saved_from_the_details_tab(app: App) -> None:
+    # Given a partnership without tags
+    company = _unique("Fourth Coffee")
+    partnership = _create_partnership(app.stack, company_name=company)
+    app.sign_in(VENDOR_ADMIN)
+    sidebar = _open_partner(app, company)
+    # When the admin ticks two tags, one after the other, and changes the country
+    sidebar.get_by_role("checkbox", name="EMEA").check()
+    expect(sidebar.get_by_role("status").filter(has_text="Tags saved.")).to_be_visible()
+    sidebar.get_by_role("checkbox", name="Cloud").check()
+    expect(sidebar.get_by_role("checkbox", name="Cloud")).to_be_enabled()
+    sidebar.get_by_role("textbox", name="Country").fill("be")
+    sidebar.get_by_role("button", name="Save country").click()
+    expect(sidebar.get_by_role("status").filter(has_text="Country saved.")).to_be_visible()
+    # Then the partnership has them (no conflict from the quick second change)
+    saved = app.stack.session.get(app.stack.url(f"/partnerships/{partnership['id']}"),
+                                  headers=app.stack.as_user(VENDOR_ADMIN), timeout=30).json()
+    assert sorted(saved["tags"]) == ["cloud", "emea"]
+    assert saved["country"] == "BE"
+    expect(app.page.get_by_role("row", name=company).get_by_text("BE", exact=True)).to_be_visible()
+
+
 def test_editing_the_icp_saves_and_cancelling_discards(app: App) -> None:
     # Given a partnership without an ICP
     company = _unique("Proseware")
@@ -172,6 +194,7 @@ def test_a_partner_submits_a_lead_in_the_portal_and_the_vendor_accepts_it(app: A
     # When the vendor admin accepts it among the leads received
     second_app.sign_in(VENDOR_ADMIN)
     second_app.page.get_by_role("link", name="Leads", exact=True).click()
+    expect(second_app.page.get_by_role("link", name="Received")).to_have_attribute("aria-current", "page")
     card = _lead_card(second_app, company)
     card.get_by_role("button", name="Accept").click()
     # Then it is accepted in the console

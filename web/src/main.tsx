@@ -4,7 +4,7 @@ import { api } from "./api";
 import { hostedLogout, finishHostedLogin } from "./cognito";
 import { ErrorBox, Loading } from "./components";
 import { config, loadConfig } from "./config";
-import { LeadsReceived } from "./pages/Leads";
+import { Leads } from "./pages/Leads";
 import { Login } from "./pages/Login";
 import { Notifications } from "./pages/Notifications";
 import { Partners } from "./pages/Partners";
@@ -98,7 +98,7 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
   const [section, id, tab] = route;
   if (section === "notifications") return <Notifications onChanged={onNotificationsChanged} />;
   if (vendor) {
-    if (section === "leads") return <LeadsReceived />;
+    if (section === "leads") return <Leads tab={id} />;
     return <Partners selectedId={section === "partners" ? id : undefined} tab={tab} />;
   }
   if (section === "portal" && id) {

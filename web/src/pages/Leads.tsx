@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { api, type Page } from "../api";
 import { Empty, ErrorBox, Show, formatDate } from "../components";
+import { href } from "../router";
 import type { Lead } from "../types";
 import { useApi } from "../useApi";
 
@@ -19,19 +20,33 @@ const STATUS_LABEL: Record<Lead["status"], string> = {
   declined: "Declined",
 };
 
-export function LeadsReceived() {
-  const leads = useApi(() => api<Page<Lead>>("/leads", { query: { tab: "received", limit: 50 } }), []);
+const TABS = [
+  { id: "received", label: "Received", empty: "No leads received yet. Partners' leads appear here." },
+  { id: "sent", label: "Sent", empty: "No leads sent to partners yet." },
+  { id: "not_sent", label: "Not sent", empty: "No leads waiting to be sent." },
+] as const;
+
+export function Leads({ tab = "received" }: { tab?: string }) {
+  const current = TABS.find((entry) => entry.id === tab) ?? TABS[0];
+  const leads = useApi(() => api<Page<Lead>>("/leads", { query: { tab: current.id, limit: 50 } }), [current.id]);
   return (
     <section aria-labelledby="leads-heading">
-      <h1 id="leads-heading">Leads received</h1>
+      <h1 id="leads-heading">Leads</h1>
+      <nav className="subnav" aria-label="Lead tabs">
+        {TABS.map((entry) => (
+          <a key={entry.id} href={href(`/leads/${entry.id}`)} aria-current={entry.id === current.id ? "page" : undefined}>
+            {entry.label}
+          </a>
+        ))}
+      </nav>
       <Show loadable={leads} what="leads">
         {(page) =>
           page.items.length === 0 ? (
-            <Empty>No leads received yet. Partners' leads appear here.</Empty>
+            <Empty>{current.empty}</Empty>
           ) : (
             <ul className="cards">
               {page.items.map((lead) => (
-                <ReceivedLead key={lead.id} lead={lead} onChanged={leads.reload} />
+                <LeadCard key={lead.id} lead={lead} actionable={current.id === "received"} onChanged={leads.reload} />
               ))}
             </ul>
           )
@@ -41,7 +56,7 @@ export function LeadsReceived() {
   );
 }
 
-function ReceivedLead({ lead, onChanged }: { lead: Lead; onChanged: () => void }) {
+function LeadCard({ lead, actionable, onChanged }: { lead: Lead; actionable: boolean; onChanged: () => void }) {
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState("");
   const [error, setError] = useState<Error | null>(null);
@@ -73,10 +88,11 @@ function ReceivedLead({ lead, onChanged }: { lead: Lead; onChanged: () => void }
       <p className="muted">
         {[lead.website, lead.country, money(lead.estimated_value, lead.currency), contact].filter((part) => part && part !== "—").join(" · ")}
       </p>
-      <p className="muted">Received {formatDate(lead.created_at)}</p>
+      <p className="muted">Created {formatDate(lead.created_at)}</p>
       {lead.status === "declined" && lead.decline_reason && <p>Declined: {lead.decline_reason}</p>}
       {error && <ErrorBox error={error} />}
-      {lead.status === "sent" &&
+      {actionable &&
+        lead.status === "sent" &&
         (declining ? (
           <form
             className="stacked"

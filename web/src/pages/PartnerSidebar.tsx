@@ -86,20 +86,30 @@ function DetailsTab({ partnership, program, onSaved }: { partnership: Partnershi
   const [error, setError] = useState<Error | null>(null);
   const [saved, setSaved] = useState("");
   const [busy, setBusy] = useState(false);
+  const [country, setCountry] = useState(partnership.country ?? "");
+  const [tags, setTags] = useState(partnership.tags);
+  // The version of the last save's answer: a second change before the panel reloads is not a conflict.
+  const version = useRef(partnership.version);
+  useEffect(() => {
+    version.current = Math.max(version.current, partnership.version);
+  }, [partnership.version]);
 
-  async function save(what: string, path: string, method: string, body: Record<string, unknown>) {
+  async function save(what: string, path: string, method: string, body: Record<string, unknown>): Promise<boolean> {
     setBusy(true);
     setError(null);
     setSaved("");
     try {
       const updated = await api<Partnership>(path, {
         method,
-        body: { ...body, expected_version: partnership.version },
+        body: { ...body, expected_version: version.current },
       });
+      version.current = updated.version;
       setSaved(`${what} saved.`);
       onSaved(updated);
+      return true;
     } catch (failure) {
       setError(failure as Error);
+      return false;
     } finally {
       setBusy(false);
     }
@@ -156,13 +166,44 @@ function DetailsTab({ partnership, program, onSaved }: { partnership: Partnershi
           ))}
         </select>
       </label>
+      <fieldset disabled={busy || partnership.archived}>
+        <legend>Tags</legend>
+        <div className="checks">
+          {program.tags.map((option) => (
+            <label key={option.id} className="check">
+              <input
+                type="checkbox"
+                checked={tags.includes(option.id)}
+                onChange={(event) => {
+                  const chosen = event.target.checked ? [...tags, option.id] : tags.filter((tag) => tag !== option.id);
+                  setTags(chosen); // shown at once; put back if the save fails
+                  void save("Tags", base, "PATCH", { tags: chosen }).then((ok) => ok || setTags(partnership.tags));
+                }}
+              />
+              {option.name}
+            </label>
+          ))}
+          {program.tags.length === 0 && <span className="muted">The program has no tags yet.</span>}
+        </div>
+      </fieldset>
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save("Country", base, "PATCH", { country: country.trim().toUpperCase() || null });
+        }}
+      >
+        <label>
+          Country
+          <input value={country} onChange={(event) => setCountry(event.target.value)} maxLength={2} placeholder="NL" />
+        </label>
+        <button type="submit" disabled={busy || partnership.archived || country.trim().toUpperCase() === (partnership.country ?? "")}>
+          Save country
+        </button>
+      </form>
       <dl className="facts">
         <dt>Type</dt>
         <dd>{partnership.partnership_type}</dd>
-        <dt>Country</dt>
-        <dd>{partnership.country ?? "—"}</dd>
-        <dt>Tags</dt>
-        <dd>{partnership.tags.length ? partnership.tags.map((tag) => nameOf(program.tags, tag)).join(", ") : "—"}</dd>
         <dt>Website</dt>
         <dd>{partnership.website ?? "—"}</dd>
         <dt>In stage since</dt>
