@@ -29,6 +29,11 @@ function App() {
   useEffect(() => {
     if (session) refreshUnread();
   }, [session, routeKey, refreshUnread]);
+  useEffect(() => {
+    if (!session) return;
+    const timer = window.setInterval(() => document.visibilityState === "visible" && refreshUnread(), 30_000);
+    return () => window.clearInterval(timer);
+  }, [session, refreshUnread]);
 
   if (!session || route[0] === "login") {
     return (
@@ -107,9 +112,17 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
   return <Programs />;
 }
 
+// Links the services put in emails and partnerships (PORTAL_BASE_URL/partnerships/<id>) name a path;
+// where the static host answers them with index.html, they become the app's hash route.
+function routeFromPath(): void {
+  const portal = window.location.pathname.match(/^\/portal\/partnerships\/([A-Za-z0-9_-]+)\/?$/);
+  if (portal && !window.location.hash) window.history.replaceState(null, "", `/#/portal/${portal[1]}`);
+}
+
 function Boot() {
   const [state, setState] = useState<"loading" | "ready" | Error>("loading");
   useEffect(() => {
+    routeFromPath();
     loadConfig()
       .then(async (settings) => {
         if (settings.auth === "cognito") {

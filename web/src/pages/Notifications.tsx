@@ -4,6 +4,14 @@ import { Empty, ErrorBox, Show, formatDate } from "../components";
 import type { Notification } from "../types";
 import { useApi } from "../useApi";
 
+/** A notification's API path as the app's route, where the app has a screen for it. */
+function appLink(link: string | null): string | null {
+  const partnership = link?.match(/^\/partnerships\/([^/]+)/);
+  if (partnership) return `#/partners/${partnership[1]}/activity`;
+  if (link?.startsWith("/leads/")) return "#/leads";
+  return null;
+}
+
 export function Notifications({ onChanged }: { onChanged: () => void }) {
   const inbox = useApi(() => api<Page<Notification>>("/notifications", { query: { limit: 50 } }), []);
   const [error, setError] = useState<Error | null>(null);
@@ -48,6 +56,13 @@ export function Notifications({ onChanged }: { onChanged: () => void }) {
                     )}
                   </div>
                   <p>{item.body}</p>
+                  {appLink(item.link) && (
+                    <p>
+                      <a href={appLink(item.link)!} aria-label={`Open: ${item.title}`}>
+                        Open
+                      </a>
+                    </p>
+                  )}
                   <p className="muted">
                     <time dateTime={item.created_at}>{formatDate(item.created_at)}</time> · {item.category}
                   </p>
