@@ -55,7 +55,7 @@ run: $(STAMP) $(WEB_BUILD)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml web/hosting.yaml
 
 test: lint $(WEB_BUILD) chromium
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -14,6 +14,12 @@ from pathlib import Path
 from local.gateway import HttpRequest, HttpResponse
 
 DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
+# The policy web/hosting.yaml sets in AWS, with the API on this same origin: the browser tests,
+# which fail on any console error, so also prove the app never needs more than it allows.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 NOT_BUILT = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Trellis</title></head>
 <body><h1>The web app is not built</h1>
@@ -36,7 +42,9 @@ class WebApp:
             if not index.is_file():
                 return HttpResponse(200, [("content-type", "text/html; charset=utf-8")], NOT_BUILT.encode())
             # Never cached: it names the current build's hashed assets.
-            headers = [("content-type", "text/html; charset=utf-8"), ("cache-control", "no-cache")]
+            headers = [("content-type", "text/html; charset=utf-8"), ("cache-control", "no-cache"),
+                       ("content-security-policy", CONTENT_SECURITY_POLICY),
+                       ("x-content-type-options", "nosniff")]
             return HttpResponse(200, headers, index.read_bytes())
         file = self._file(path)
         if file is None:

@@ -35,6 +35,7 @@ def test_the_root_is_the_apps_index_never_cached(tmp_path: Path) -> None:
     assert status == 200
     assert (headers["content-type"], headers["cache-control"]) == ("text/html; charset=utf-8", "no-cache")
     assert b"<title>Trellis</title>" in body
+    assert "script-src 'self';" in headers["content-security-policy"]
 
 
 def test_hashed_assets_are_cached_for_good_and_config_is_not(tmp_path: Path) -> None:
