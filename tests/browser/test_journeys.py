@@ -199,9 +199,14 @@ def test_a_partner_submits_a_lead_in_the_portal_and_the_vendor_accepts_it(app: A
     card.get_by_role("button", name="Accept").click()
     # Then it is accepted in the console
     expect(card.get_by_text("Accepted")).to_be_visible()
-    # And the partner sees it accepted in the leads room
+    # And the vendor owns the deal it became
+    second_app.page.get_by_role("link", name="Deals", exact=True).click()
+    expect(second_app.page.get_by_role("row", name=company)).to_contain_text("Open")
+    # And the partner sees the lead accepted in the leads room, and the deal in the deals room
     app.page.reload()
     expect(app.page.get_by_role("row", name=company)).to_contain_text("accepted")
+    app.page.get_by_role("link", name="Deals room").click()
+    expect(app.page.get_by_role("row", name=company)).to_contain_text("Open")
 
 
 def test_declining_a_lead_needs_a_reason_which_the_partner_sees(app: App, second_app: App) -> None:

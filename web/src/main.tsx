@@ -8,7 +8,8 @@ import { Leads } from "./pages/Leads";
 import { Login } from "./pages/Login";
 import { Notifications } from "./pages/Notifications";
 import { Partners } from "./pages/Partners";
-import { Dashboard, LeadsRoom, Programs } from "./pages/Portal";
+import { Dashboard, DealsRoom, LeadsRoom, Programs } from "./pages/Portal";
+import { Deals } from "./pages/Deals";
 import { href, navigate, useRoute } from "./router";
 import { clearSession, currentSession, saveSession, type Session } from "./session";
 import "./styles.css";
@@ -59,6 +60,7 @@ function App() {
     ? [
         { path: "/partners", label: "Partners" },
         { path: "/leads", label: "Leads" },
+        { path: "/deals", label: "Deals" },
       ]
     : [{ path: "/portal", label: "Programs" }];
   const section = route[0] ?? (vendor ? "partners" : "portal");
@@ -104,10 +106,13 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
   if (section === "notifications") return <Notifications onChanged={onNotificationsChanged} />;
   if (vendor) {
     if (section === "leads") return <Leads tab={id} />;
+    if (section === "deals") return <Deals tab={id} />;
     return <Partners selectedId={section === "partners" ? id : undefined} tab={tab} />;
   }
   if (section === "portal" && id) {
-    return tab === "leads" ? <LeadsRoom partnershipId={id} /> : <Dashboard partnershipId={id} />;
+    if (tab === "leads") return <LeadsRoom partnershipId={id} />;
+    if (tab === "deals") return <DealsRoom partnershipId={id} />;
+    return <Dashboard partnershipId={id} />;
   }
   return <Programs />;
 }

@@ -96,3 +96,18 @@ export type PortalDashboard = {
   certifications: number;
   recent_activity: { kind: string; text: string; occurred_at: string }[];
 };
+
+export type Deal = {
+  id: string;
+  name: string;
+  status: "open" | "closed_won" | "closed_lost";
+  amount: string | null;
+  currency: string | null;
+  source: string;
+  partnership_id: string | null;
+  lead_id: string | null;
+  close_date: string | null;
+  created_at: string;
+  tab: "owned" | "sent" | "network";
+  editable: boolean;
+};

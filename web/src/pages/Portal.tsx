@@ -4,7 +4,8 @@ import { Bar } from "react-chartjs-2";
 import { api, type Page } from "../api";
 import { Empty, ErrorBox, Show, formatDate } from "../components";
 import { href } from "../router";
-import type { Lead, PortalDashboard, PortalProgram } from "../types";
+import type { Deal, Lead, PortalDashboard, PortalProgram } from "../types";
+import { DealsTable } from "./Deals";
 import { useApi } from "../useApi";
 import { money } from "./Leads";
 
@@ -41,7 +42,7 @@ export function Programs() {
   );
 }
 
-export function PortalNav({ partnershipId, current }: { partnershipId: string; current: "dashboard" | "leads" }) {
+export function PortalNav({ partnershipId, current }: { partnershipId: string; current: "dashboard" | "leads" | "deals" }) {
   return (
     <nav aria-label="Rooms" className="subnav">
       <a href={href(`/portal/${partnershipId}`)} aria-current={current === "dashboard" ? "page" : undefined}>
@@ -49,6 +50,9 @@ export function PortalNav({ partnershipId, current }: { partnershipId: string; c
       </a>
       <a href={href(`/portal/${partnershipId}/leads`)} aria-current={current === "leads" ? "page" : undefined}>
         Leads room
+      </a>
+      <a href={href(`/portal/${partnershipId}/deals`)} aria-current={current === "deals" ? "page" : undefined}>
+        Deals room
       </a>
       <a href={href("/portal")}>All programs</a>
     </nav>
@@ -279,3 +283,30 @@ export function LeadsRoom({ partnershipId }: { partnershipId: string }) {
   );
 }
 
+
+/** The deals of this program the partner sees: those from its leads (the vendor owns them) and its own. */
+export function DealsRoom({ partnershipId }: { partnershipId: string }) {
+  const deals = useApi(async () => {
+    const [sent, owned] = await Promise.all(
+      (["sent", "owned"] as const).map((tab) => api<Page<Deal>>("/deals", { query: { tab, limit: 100 } })),
+    );
+    return [...sent.items, ...owned.items]
+      .filter((deal) => deal.partnership_id === partnershipId)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at));
+  }, [partnershipId]);
+  return (
+    <section aria-labelledby="deals-room-heading">
+      <PortalNav partnershipId={partnershipId} current="deals" />
+      <h1 id="deals-room-heading">Deals room</h1>
+      <Show loadable={deals} what="deals">
+        {(items) =>
+          items.length === 0 ? (
+            <Empty>No deals in this program yet: a lead the vendor accepts becomes one.</Empty>
+          ) : (
+            <DealsTable deals={items} caption="Your deals" />
+          )
+        }
+      </Show>
+    </section>
+  );
+}
