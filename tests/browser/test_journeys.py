@@ -274,3 +274,12 @@ def test_on_a_phone_the_partner_panel_takes_the_screen(phone_app: App) -> None:
     # Closing the panel brings the list back
     phone_app.page.get_by_role("link", name="Close the partner panel").click()
     expect(phone_app.page.get_by_role("heading", name="Partners", exact=True)).to_be_visible()
+
+
+def test_reports_chart_the_partner_journey_and_list_partner_performance(app: App) -> None:
+    app.sign_in(VENDOR_ADMIN)
+    app.page.get_by_role("link", name="Reports").click()
+    chart = app.page.get_by_role("img", name=re.compile(r"^Recruitment: \d+ partners now"))
+    expect(chart.locator("canvas")).to_be_visible()
+    expect(app.page.get_by_role("table", name="Partner journey").get_by_role("row")).to_have_count(7)
+    expect(app.page.get_by_role("table", name="Partner performance").get_by_role("row").first).to_be_visible()

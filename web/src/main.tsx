@@ -10,6 +10,7 @@ import { Notifications } from "./pages/Notifications";
 import { Partners } from "./pages/Partners";
 import { Dashboard, DealsRoom, LeadsRoom, Programs } from "./pages/Portal";
 import { Deals } from "./pages/Deals";
+import { Reports } from "./pages/Reports";
 import { href, navigate, useRoute } from "./router";
 import { clearSession, currentSession, saveSession, type Session } from "./session";
 import "./styles.css";
@@ -61,6 +62,7 @@ function App() {
         { path: "/partners", label: "Partners" },
         { path: "/leads", label: "Leads" },
         { path: "/deals", label: "Deals" },
+        { path: "/reports", label: "Reports" },
       ]
     : [{ path: "/portal", label: "Programs" }];
   const section = route[0] ?? (vendor ? "partners" : "portal");
@@ -107,6 +109,7 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
   if (vendor) {
     if (section === "leads") return <Leads tab={id} />;
     if (section === "deals") return <Deals tab={id} />;
+    if (section === "reports") return <Reports />;
     return <Partners selectedId={section === "partners" ? id : undefined} tab={tab} />;
   }
   if (section === "portal" && id) {
