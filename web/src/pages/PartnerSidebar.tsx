@@ -4,9 +4,11 @@ import { Empty, ErrorBox, Show, formatDate, nameOf } from "../components";
 import { href, navigate } from "../router";
 import type { ActivityEntry, Icp, OrganisationUser, Partnership, Program } from "../types";
 import { useApi } from "../useApi";
+import { money } from "./Leads";
 
 const TABS = [
   { id: "details", label: "Details" },
+  { id: "commissions", label: "Commissions" },
   { id: "icp", label: "ICP" },
   { id: "assigned", label: "Assigned users" },
   { id: "activity", label: "Activity" },
@@ -71,6 +73,7 @@ export function PartnerSidebar({ partnershipId, tab, program, onChanged }: Props
             </nav>
             <div id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
               {tab === "details" && <DetailsTab partnership={item} program={program} onSaved={changed} />}
+              {tab === "commissions" && <CommissionsTab partnershipId={partnershipId} />}
               {tab === "icp" && <IcpTab partnershipId={partnershipId} readOnly={item.archived} />}
               {tab === "assigned" && <AssignedTab partnership={item} onSaved={changed} />}
               {tab === "activity" && <ActivityTab partnershipId={partnershipId} />}
@@ -468,5 +471,80 @@ function ActivityTab({ partnershipId }: { partnershipId: string }) {
         )
       }
     </Show>
+  );
+}
+
+type CommissionPlanAnswer = {
+  source: "none" | "tier_default" | "partnership";
+  tier: string | null;
+  plan: {
+    kind: string;
+    rate: string | null;
+    amount: string | null;
+    currency: string | null;
+    net_days: number;
+    schedule: string;
+  } | null;
+};
+type CommissionEntry = {
+  id: string;
+  deal_name: string;
+  kind: string;
+  status: string;
+  amount: string;
+  currency: string;
+  expected_payout_on: string | null;
+};
+
+function CommissionsTab({ partnershipId }: { partnershipId: string }) {
+  const plan = useApi(() => api<CommissionPlanAnswer>(`/partnerships/${partnershipId}/commission-plan`), [partnershipId]);
+  const entries = useApi(
+    () => api<Page<CommissionEntry>>("/commissions", { query: { partnership_id: partnershipId, limit: 50 } }),
+    [partnershipId],
+  );
+  return (
+    <>
+      <Show loadable={plan} what="the commission plan">
+        {(answer) =>
+          answer.plan === null ? (
+            <Empty>No commission plan: set one for this partner or for its tier.</Empty>
+          ) : (
+            <dl className="facts">
+              <FactRow label="Plan" value={answer.source === "tier_default" ? `The ${answer.tier ?? ""} tier's default` : "This partner's own plan"} />
+              <FactRow
+                label="Commission"
+                value={
+                  answer.plan.rate !== null
+                    ? `${answer.plan.rate} % (${answer.plan.kind})`
+                    : `${money(answer.plan.amount, answer.plan.currency)} (${answer.plan.kind})`
+                }
+              />
+              <FactRow label="Payout" value={`${answer.plan.schedule}, net ${answer.plan.net_days} days`} />
+            </dl>
+          )
+        }
+      </Show>
+      <h3>Commission history</h3>
+      <Show loadable={entries} what="commissions">
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty>No commissions yet.</Empty>
+          ) : (
+            <ul className="plain">
+              {page.items.map((entry) => (
+                <li key={entry.id} className="row-between">
+                  <span>
+                    {entry.deal_name} <span className="muted">{entry.kind}</span>
+                  </span>
+                  <span>
+                    {money(entry.amount, entry.currency)} <span className="tag">{entry.status}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Show>
+    </>
   );
 }
