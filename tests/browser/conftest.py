@@ -1,6 +1,7 @@
 """The browser suite: Playwright driving Debian's Chromium (``make chromium``) against the local stack.
 
-The stack is the e2e suite's (``python -m local`` in a subprocess, one per test session); the app is
+The stack is the one the e2e suite uses (``stack``, tests/helpers/local_stack.py: one per test
+session, shared); the app is
 the build in ``web/dist`` that the stack serves at ``/`` (``make web``). Each test gets a fresh browser
 context (its own sessionStorage, so its own login). A test fails on any console error or uncaught
 page error it did not declare, and leaves a screenshot in ``.artifacts/browser/`` when it fails.
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, expect, sync_playwright
 
-from tests.e2e.conftest import LocalStack, stack  # noqa: F401 - the e2e suite's stack fixture, reused
+from tests.helpers.local_stack import LocalStack
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".artifacts" / "browser"
@@ -137,19 +138,19 @@ def _new_app(browser: Browser, local: LocalStack, console: ConsoleWatch, request
 
 
 @pytest.fixture
-def app(browser: Browser, stack: LocalStack, console: ConsoleWatch,  # noqa: F811 - the imported fixture
+def app(browser: Browser, stack: LocalStack, console: ConsoleWatch,
         request: pytest.FixtureRequest) -> Iterator[App]:
     yield from _new_app(browser, stack, console, request, name="app", viewport=DESKTOP)
 
 
 @pytest.fixture
-def second_app(browser: Browser, stack: LocalStack, console: ConsoleWatch,  # noqa: F811
+def second_app(browser: Browser, stack: LocalStack, console: ConsoleWatch,
                request: pytest.FixtureRequest) -> Iterator[App]:
     """Another person in another browser context (the other side of a journey)."""
     yield from _new_app(browser, stack, console, request, name="second", viewport=DESKTOP)
 
 
 @pytest.fixture
-def phone_app(browser: Browser, stack: LocalStack, console: ConsoleWatch,  # noqa: F811
+def phone_app(browser: Browser, stack: LocalStack, console: ConsoleWatch,
               request: pytest.FixtureRequest) -> Iterator[App]:
     yield from _new_app(browser, stack, console, request, name="phone", viewport=PHONE)

@@ -13,7 +13,7 @@ from typing import Any
 from playwright.sync_api import Locator, expect
 
 from tests.browser.conftest import App, ConsoleWatch
-from tests.e2e.conftest import LocalStack, eventually
+from tests.helpers.local_stack import LocalStack, eventually
 
 VENDOR_ADMIN = "admin@acme.example"
 VENDOR_MANAGER = "pm@acme.example"
