@@ -6,12 +6,22 @@ BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml shared/requirements.txt | sha1sum | cut -c1-12)
 PORT ?= 3000
+# The web app: rebuilt when a source changes (npm ci only when the lock file does).
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json \
+	web/package-lock.json web/vite.config.ts web/tsconfig.json
+WEB_DEPS := web/node_modules/.ci-stamp
+WEB_BUILD := web/dist/index.html
+# Browser tests drive Debian's Chromium (never a browser download); apt-get as root, else through sudo.
+CHROMIUM := /usr/bin/chromium
+APT := $(if $(filter 0,$(shell id -u)),,sudo )
 
-.PHONY: help install run test test-fast lint openapi bench build sam-tools clean
+.PHONY: help install web chromium run test test-fast test-browser lint openapi bench build sam-tools clean
 
 help:
 	@echo "make run      install, start the local stack on http://127.0.0.1:$(PORT) with demo data"
-	@echo "make test     install, lint, and run every test (unit, integration, e2e, contract)"
+	@echo "make test     install, lint, and run every test (unit, integration, e2e, browser, contract)"
+	@echo "make web      build the web app into web/dist (served by make run at /)"
+	@echo "make test-browser  only the browser tests (Playwright driving Debian's Chromium)"
 	@echo "make openapi  write docs/openapi.json (the merged document of all services)"
 	@echo "make bench    benchmarks: cold imports, partners lists, leads routing (writes bench/RESULTS.md)"
 	@echo "             PARTS=\"routing\" runs only the parts named and rewrites only their sections"
@@ -25,19 +35,36 @@ $(STAMP):
 
 install: $(STAMP)
 
-run: $(STAMP)
+$(WEB_DEPS): web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_DEPS)
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && npm run build
+	touch $(WEB_BUILD)
+
+web: $(WEB_BUILD)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(APT)apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(APT)apt-get install -y -qq chromium; }
+
+run: $(STAMP) $(WEB_BUILD)
 	$(BIN)/python -m local --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml web/hosting.yaml
 
-test: lint
+test: lint $(WEB_BUILD) chromium
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+test-browser: $(STAMP) $(WEB_BUILD) chromium
+	$(BIN)/python -m pytest -q -m browser tests/browser
+
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -x -q -m "not e2e"
+	$(BIN)/python -m pytest -x -q -m "not e2e and not browser"
 
 openapi: $(STAMP)
 	$(BIN)/python -m local.openapi > docs/openapi.json.tmp && mv docs/openapi.json.tmp docs/openapi.json
@@ -57,4 +84,4 @@ build: $(SAM_VENV)/bin/sam
 	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam build --parallel
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .local
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .local web/node_modules web/dist .artifacts

@@ -18,6 +18,7 @@ from local.template import ROOT
 BANNER = """
 Trellis local stack is up on {url}   (started in {seconds:.1f} s; demo data: {demo})
 
+  Web app        {url}/              (console and portal; sign in as a demo user)
   API docs       {url}/docs          (Swagger UI; "Authorize" takes the token below)
   OpenAPI        {url}/openapi.json
   Health         {url}/local/health

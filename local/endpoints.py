@@ -21,6 +21,7 @@ from local.gateway import HttpRequest, HttpResponse
 from local.logins import UserPool
 from local.schedules import Scheduler
 from local.template import Schedule
+from local.web import WebApp
 from local.workers import InvocationError, Worker
 
 log = logging.getLogger("local.endpoints")
@@ -69,6 +70,7 @@ class LocalEndpoints:
     scheduler: Scheduler | None
     schedules: dict[str, tuple[Schedule, Worker]]
     pool: UserPool | None = None
+    web: WebApp | None = None
 
     def __post_init__(self) -> None:
         self._openapi: bytes | None = None
@@ -103,7 +105,7 @@ class LocalEndpoints:
             return self._run_schedule(path.removeprefix("/local/schedules/").removesuffix("/run"))
         if path.startswith("/local/"):
             return problem(404, "Not found", f"no local endpoint {method} {path}")
-        return None
+        return self.web.handle(request) if self.web is not None else None
 
     def _token(self, request: HttpRequest) -> HttpResponse:
         try:

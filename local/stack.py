@@ -26,6 +26,7 @@ from local.pollers import Poller, QueuePoller, StreamPoller, Wakeup
 from local.schedules import Scheduler
 from local.server import HOST, LocalServer
 from local.template import Template, template
+from local.web import WebApp
 from local.workers import Worker, worker_environment
 
 log = logging.getLogger("local.stack")
@@ -91,7 +92,8 @@ class Stack:
         pools = list(self.cloud.names.user_pools.values())
         pool = UserPool(self.cloud.client("cognito-idp"), pools[0]) if len(pools) == 1 else None
         endpoints = LocalEndpoints(
-            issuer=self.issuer, health=self.health, scheduler=self.scheduler, schedules=schedules, pool=pool)
+            issuer=self.issuer, health=self.health, scheduler=self.scheduler, schedules=schedules, pool=pool,
+            web=WebApp())
         self.server = LocalServer(self.port, gateway, endpoints)
         self.port = self.server.port
         self.server.start()

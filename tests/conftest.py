@@ -25,6 +25,7 @@ from local.template import Function  # noqa: E402
 from tests.helpers.aws import CURSOR_SECRET, REGION, Stack, create_stack  # noqa: E402
 from tests.helpers.dynamodb_calls import Recorder  # noqa: E402
 from tests.helpers.lambda_runtime import ApiClient, FunctionRunner, User  # noqa: E402
+from tests.helpers.local_stack import local_stack  # noqa: E402, F401 - fixture "stack": e2e and browser share it
 from trellis.settings import get_settings  # noqa: E402
 
 TEST_ENVIRONMENT = {
