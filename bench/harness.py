@@ -59,6 +59,16 @@ BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
 BUILTIN_HANDLERS.append(("provide-client-params.dynamodb", _count_writes))
 
 
+def count_calls_of(service: str, label: str) -> None:
+    """Tally the calls to another service too, as "<label> <operation>" (for clients created after)."""
+
+    def counted(model: Any, **_: Any) -> None:
+        if _active:
+            _active[-1].calls.append(f"{label} {model.name}")
+
+    BUILTIN_HANDLERS.append((f"after-call.{service}", counted))
+
+
 @contextmanager
 def tally() -> Iterator[Tally]:
     current = Tally()
