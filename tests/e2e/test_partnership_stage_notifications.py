@@ -64,11 +64,11 @@ def _aws(stack: LocalStack, service: str) -> Any:
 
 
 def test_stage_change_notifies_the_assigned_partner_manager_once(stack: LocalStack) -> None:
-    # Given a partner manager who has read everything, and a new partnership assigned to them
+    # Given a partner manager who has read everything, and a new partnership assigned to them (their
+    # unread count is not asserted here: demo data's notifications may still arrive on a loaded machine)
     headers = stack.as_user(ADMIN)
     assert stack.session.post(stack.url("/notifications/read-all"), headers=stack.as_user(MANAGER),
                               timeout=10).status_code == 200
-    assert _unread(stack, MANAGER) == 0
     created = stack.session.post(stack.url("/partnerships"), headers=headers, timeout=10, json={
         "company_name": f"Slice Partner {uuid.uuid4().hex[:8]}", "partnership_type": "reseller",
         "country": "DE", "website": "https://slice.example", "assigned_user_ids": [MANAGER_ID],
@@ -124,7 +124,6 @@ def test_redelivered_event_is_not_notified_twice(stack: LocalStack) -> None:
     notice = eventually(lambda: _notifications_about(stack, MANAGER, partnership["id"]))[0]
     stack.session.post(stack.url(f"/notifications/{notice['id']}/read"), headers=stack.as_user(MANAGER),
                        timeout=10).raise_for_status()
-    unread_before = _unread(stack, MANAGER)
 
     # When the bus delivers the same event again (at-least-once delivery)
     occurred_at, event_id = notice["id"].split("-", 1)
@@ -145,9 +144,9 @@ def test_redelivered_event_is_not_notified_twice(stack: LocalStack) -> None:
     assert sent["FailedEntryCount"] == 0
     eventually(lambda: _consumer_idle_after(stack, records_before))
 
-    # Then there is still one notification, and nothing new to read
-    assert len(_notifications_about(stack, MANAGER, partnership["id"])) == 1
-    assert _unread(stack, MANAGER) == unread_before
+    # Then there is still one notification, and it is still read (the unread total is not compared:
+    # other notifications may arrive meanwhile on a loaded machine)
+    assert [n["read"] for n in _notifications_about(stack, MANAGER, partnership["id"])] == [True]
 
 
 def test_another_organisation_cannot_see_the_partnership_or_its_notifications(stack: LocalStack) -> None:
