@@ -35,7 +35,7 @@ for _path in (ROOT / "shared", ROOT / "services" / "notifications"):
 
 EVENTS = int(os.environ.get("BENCH_NOTIFICATION_EVENTS", "500"))
 SUBSCRIBERS = int(os.environ.get("BENCH_DIGEST_USERS", "10000"))
-SECRET = "bench-notifications-secret-0123456789abcdef0123456789"  # noqa: S105 - a bench-only key
+SECRET = "bench-notifications-secret-0123456789abcdef0123456789"  # noqa: S105 - a bench-only key  # nosec B105
 RUN_AT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 WORKER_TIMEOUT_SECONDS = 120
 QUEUES = ("NotificationsEmailQueue", "NotificationsWebhookQueue", "NotificationsDigestQueue")
