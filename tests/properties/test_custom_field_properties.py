@@ -23,7 +23,7 @@ from tests.helpers.lambda_runtime import ApiClient
 
 OPTIONS = ["basic", "premium", "enterprise"]
 TYPES = ["text", "number", "date", "single_select", "multi_select"]
-FIELDS = [
+FIELDS: list[dict[str, Any]] = [
     {"key": "notes", "label": "Notes", "type": "text"},
     {"key": "seats", "label": "Seats", "type": "number"},
     {"key": "renewal", "label": "Renewal date", "type": "date"},
