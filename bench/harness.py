@@ -15,7 +15,7 @@ from botocore.handlers import BUILTIN_HANDLERS
 
 from local.template import template
 
-CURSOR_SECRET = "bench-cursor-secret-0123456789abcdef0123456789"  # noqa: S105 - a bench-only key
+CURSOR_SECRET = "bench-cursor-secret-0123456789abcdef0123456789"  # noqa: S105 - a bench-only key  # nosec B105
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
                "BillingMode")
 
@@ -81,7 +81,8 @@ def tally() -> Iterator[Tally]:
 
 def environment(service: str, table: str, **extra: str) -> None:
     os.environ.update({
-        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",  # nosec B105 # moto accepts any credentials
         "POWERTOOLS_SERVICE_NAME": service, "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
         "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": table,
         "CURSOR_SECRET": CURSOR_SECRET, **extra,

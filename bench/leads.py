@@ -156,7 +156,7 @@ def _measure_size(count: int) -> dict[str, Tally]:
 
     environment("leads", "LeadsTable")
     get_settings.cache_clear()
-    rng = random.Random(20261123)
+    rng = random.Random(20261123)  # nosec B311 # seeded test data, not security
     with mock_aws():
         create_table("LeadsTable")
         _fill(count, rng)

@@ -42,7 +42,7 @@ SUBSCRIBERS = int(os.environ.get("BENCH_DIGEST_USERS", "10000"))
 # part inside its time on a shared machine; moto spends ~as long on an email as on a digest step's
 # share of a subscriber).
 EMAILS_SENT = int(os.environ.get("BENCH_DIGEST_EMAILS", "1000"))
-SECRET = "bench-notifications-secret-0123456789abcdef0123456789"  # noqa: S105 - a bench-only key
+SECRET = "bench-notifications-secret-0123456789abcdef0123456789"  # noqa: S105 - a bench-only key  # nosec B105
 RUN_AT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 WORKER_TIMEOUT_SECONDS = 120
 count_calls_of("sqs", "SQS")

@@ -82,7 +82,7 @@ def _measure_size(count: int) -> dict[str, Tally]:
 
     _environment()
     get_settings.cache_clear()
-    rng = random.Random(20261123)
+    rng = random.Random(20261123)  # nosec B311 # seeded test data, not security
     with mock_aws():
         create_table("PartnersTable")
         _fill(count, rng)

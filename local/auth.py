@@ -154,7 +154,7 @@ class LocalIssuer:
             "custom:roles": ",".join(user.roles),
             "iss": self.config.issuer,
             "aud": self.config.audiences[0],
-            "token_use": "id",
+            "token_use": "id",  # nosec B105 # a claim value, not a secret
             "auth_time": issued,
             "iat": issued,
             "exp": issued + self.config.token_validity_seconds,

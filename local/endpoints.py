@@ -130,7 +130,8 @@ class LocalEndpoints:
                 return problem(403, "Forbidden", "this login is disabled (its user was removed)", "email")
             token = self.issuer.issue(login.user, subject=login.subject)
         return HttpResponse.json(200, {
-            "access_token": token, "id_token": token, "token_type": "Bearer",
+            "access_token": token, "id_token": token,
+            "token_type": "Bearer",  # nosec B105 # the token type, not a secret
             "expires_in": self.issuer.config.token_validity_seconds,
         })
 

@@ -45,7 +45,7 @@ class Cloud:
                 session: Any = boto3.session.Session()
                 self._clients[service] = session.client(
                     service, endpoint_url=self.endpoint, region_name=REGION,
-                    aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto accepts anything
+                    aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - moto accepts anything  # nosec B106
                 )
             return self._clients[service]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
+import subprocess  # nosec B404 # runs this interpreter on our own module
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -43,7 +43,7 @@ def directory_payload() -> dict[str, Any]:
 
 def seed_directory(environment: Mapping[str, str], timeout: float = 60.0) -> None:
     """Write organisations and users in a child process that sees only the partners service's code."""
-    result = subprocess.run(
+    result = subprocess.run(  # nosec B603 # this interpreter, our own module, fixed arguments
         [sys.executable, "-m", "local.seed"], cwd=ROOT, env=dict(environment),
         input=json.dumps(directory_payload()), text=True, capture_output=True, timeout=timeout, check=False,
     )
@@ -118,7 +118,7 @@ def seed_partner_links(
     environment: Mapping[str, str], links: list[dict[str, str]], timeout: float = 60.0,
 ) -> None:
     """Make each demo partner organisation party to its partnership, as an accepted invitation would."""
-    result = subprocess.run(
+    result = subprocess.run(  # nosec B603 # this interpreter, our own module, fixed arguments
         [sys.executable, "-m", "local.seed", "--links"], cwd=ROOT, env=dict(environment),
         input=json.dumps(links), text=True, capture_output=True, timeout=timeout, check=False,
     )

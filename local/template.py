@@ -142,7 +142,7 @@ def _logical_id(value: Any) -> str:
 
 
 def load(path: Path = TEMPLATE) -> Template:
-    raw = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    raw = yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass  # nosec B506
     resources: dict[str, dict[str, Any]] = raw["Resources"]
     globals_fn = raw.get("Globals", {}).get("Function", {})
     global_env = globals_fn.get("Environment", {}).get("Variables", {})

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import queue
-import subprocess
+import subprocess  # nosec B404 # runs this interpreter on our own modules
 import sys
 import threading
 import time
@@ -105,7 +105,7 @@ class Worker:
             # One log per run of the stack; a restarted worker (after a crash) appends to it.
             self._log_file = self.log_path.open("w", encoding="utf-8", buffering=1)
         self._answers = queue.Queue()
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # nosec B603 # this interpreter, handler names from template.yaml
             [sys.executable, "-m", "local.runtime", self.function.module, self.function.attribute],
             cwd=ROOT, env=self.environment, text=True, encoding="utf-8", bufsize=1,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -272,7 +272,7 @@ def worker_environment(
         "AWS_DEFAULT_REGION": region,
         "AWS_REGION": region,
         "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",  # nosec B105 # moto accepts any credentials
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
     }

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 WEBHOOK_ID = "webhook-id"
 WEBHOOK_TIMESTAMP = "webhook-timestamp"
 WEBHOOK_SIGNATURE = "webhook-signature"
-SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix, not a secret
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix, not a secret  # nosec B105
 SECRET_BYTES = 32  # the spec asks for 24 to 64
 
 

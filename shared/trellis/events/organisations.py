@@ -181,7 +181,7 @@ class UserRemoved(EventData):
 
 
 _EXPIRES = datetime(2025, 1, 8, 12, 0, tzinfo=UTC)
-_TOKEN = "acme.q4Gk0sM2v2bq3wPZ1r6bq8xgq1Yk0f4mX1mR8d9ZQ0s"  # noqa: S105 - an example
+_TOKEN = "acme.q4Gk0sM2v2bq3wPZ1r6bq8xgq1Yk0f4mX1mR8d9ZQ0s"  # noqa: S105 - an example  # nosec B105
 
 EXAMPLES: tuple[EventData, ...] = (
     TeammateInvited(

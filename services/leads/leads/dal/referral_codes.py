@@ -24,7 +24,7 @@ from trellis.outbox import outbox_item
 
 CODE_SK = "CODE#"
 LOOKUP_SK = "REFCODE#"
-TOKEN_SK = "TOKEN#"  # noqa: S105 - a key prefix
+TOKEN_SK = "TOKEN#"  # noqa: S105 - a key prefix  # nosec B105
 
 
 class CodeTaken(Exception):

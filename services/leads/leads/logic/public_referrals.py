@@ -43,7 +43,7 @@ WINDOW = timedelta(hours=1)
 CODE_LIMIT = 20
 ADDRESS_LIMIT = 5
 FORM_USER = "public-referral-form"
-_TOKEN = "form_token"  # noqa: S105 - a field name
+_TOKEN = "form_token"  # noqa: S105 - a field name  # nosec B105
 
 
 def _b64(raw: bytes) -> str:

@@ -138,12 +138,12 @@ def _rotated(current: WebhookConfigItem | None, new_secret: str, grace_hours: in
              context: str) -> dict[str, Any]:
     """The previous secret keeps working for the grace period when the secret changes."""
     if current is None:
-        return {"previous_sealed_secret": None, "previous_valid_until": None}
+        return {"previous_sealed_secret": None, "previous_valid_until": None}  # nosec B105 # no previous secret
     if unseal(current.sealed_secret, context=context) == new_secret:
         return {"previous_sealed_secret": current.previous_sealed_secret,
                 "previous_valid_until": current.previous_valid_until}
     if grace_hours == 0:
-        return {"previous_sealed_secret": None, "previous_valid_until": None}
+        return {"previous_sealed_secret": None, "previous_valid_until": None}  # nosec B105 # no previous secret
     return {"previous_sealed_secret": current.sealed_secret,
             "previous_valid_until": now + timedelta(hours=grace_hours)}
 

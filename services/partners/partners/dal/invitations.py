@@ -20,7 +20,7 @@ from trellis.events import EventEnvelope
 from trellis.keys import key, org_key
 from trellis.outbox import outbox_item
 
-TOKEN_SK = "TOKEN#"  # noqa: S105 - a sort key, not a secret
+TOKEN_SK = "TOKEN#"  # noqa: S105 - a sort key, not a secret  # nosec B105
 
 
 class InvitationGone(Exception):

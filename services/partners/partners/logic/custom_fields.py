@@ -63,6 +63,8 @@ MAX_TEXT_LENGTH = 2000
 # Numbers keep 15 significant digits: every such number survives JSON, Python floats and
 # DynamoDB's decimal numbers unchanged (0.1 + 0.2 is stored as 0.3).
 MAX_NUMBER = 10**15
+# DynamoDB stores no number closer to 0 than this but 0 itself (a smaller one fails the whole write).
+MIN_NUMBER_MAGNITUDE = 1e-130
 _SIGNIFICANT_DIGITS = 15
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Text may span lines; other control characters are refused.
@@ -126,6 +128,8 @@ def _number(raw: Any) -> int | float:
     if isinstance(raw, int):
         return raw
     rounded = float(f"{raw:.{_SIGNIFICANT_DIGITS}g}")
+    if rounded != 0 and abs(rounded) < MIN_NUMBER_MAGNITUDE:
+        raise ValueError(f"must be 0 or at least {MIN_NUMBER_MAGNITUDE:g} away from 0")
     return int(rounded) if rounded.is_integer() else rounded
 
 

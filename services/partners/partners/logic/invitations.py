@@ -55,7 +55,8 @@ from trellis.principal import PARTNER_ROLES, VENDOR_ROLES, VENDOR_WRITERS, Princ
 
 PENDING, ACCEPTED, REVOKED = "pending", "accepted", "revoked"
 DEFAULT_JOINING_ROLES = frozenset({Role.SALES.value})
-INVALID_TOKEN = "no such invitation, or it expired, was revoked or was already used"  # noqa: S105
+# An error message, not a secret.
+INVALID_TOKEN = "no such invitation, or it expired, was revoked or was already used"  # noqa: S105  # nosec B105
 _MIN_SECRET_LENGTH = 40
 
 
