@@ -31,6 +31,7 @@ help:
 	@echo "make bench    benchmarks: cold imports, partners lists, leads routing (writes bench/RESULTS.md)"
 	@echo "             PARTS=\"routing\" runs only the parts named and rewrites only their sections"
 	@echo "make audit    checkov on template.yaml, pip-audit on the dependencies, bandit on the code"
+	@echo "make fuzz     schemathesis over the API of a local stack of its own (no 5xx, invalid input refused)"
 	@echo "make build    sam validate --lint and sam build (installs the SAM CLI in $(SAM_VENV))"
 
 $(STAMP):
@@ -86,6 +87,9 @@ $(AUDIT_STAMP):
 
 # Findings are fixed or skipped in place, each with its reason: checkov in the resource's
 # Metadata (template.yaml), bandit with `# nosec <id>` on the line (and [tool.bandit] in pyproject).
+fuzz: $(STAMP) $(WEB_BUILD)
+	$(BIN)/python -m tests.fuzz
+
 audit: $(STAMP) $(AUDIT_STAMP)
 	$(AUDIT_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 	PIPAPI_PYTHON_LOCATION=$(BIN)/python $(AUDIT_VENV)/bin/pip-audit --progress-spinner off $(PIP_AUDIT_FLAGS)
