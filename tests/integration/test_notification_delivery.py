@@ -24,6 +24,7 @@ from trellis.events.leads import (
     LeadAccepted,
     LeadCreated,
     LeadDeclined,
+    LeadSent,
     LeadSnapshot,
 )
 from trellis.events.ledger import CommissionApproved, PayoutPaid
@@ -183,7 +184,8 @@ def test_a_partners_lead_reaches_the_vendors_assignees_and_its_answer_reaches_th
     deliver: Callable[..., Any],
     service: Callable[..., ApiClient],
 ) -> None:
-    assert deliver(_event(LeadCreated(lead=_lead()), actor=SALLY_ACTS)).failed == []
+    assert deliver(_event(LeadCreated(lead=_lead()), actor=SALLY_ACTS),
+                   _event(LeadSent(lead=_lead()), actor=SALLY_ACTS)).failed == []
     assert _titles(service, BEN) == ["New lead: Globex"]
     assert _titles(service, SALLY) == []  # she sent it
     assert _titles(service, ANA) == []  # Ben is assigned: the admins are not bothered
@@ -220,7 +222,7 @@ def test_a_lead_of_a_partnership_nobody_is_assigned_to_reaches_the_vendors_admin
             AttributionLink(role="partner", organisation_id="northwind", partnership_id="p2"),
         ],
     )
-    assert deliver(_event(LeadCreated(lead=lead), actor=SALLY_ACTS)).failed == []
+    assert deliver(_event(LeadSent(lead=lead), actor=SALLY_ACTS)).failed == []
     assert _titles(service, ANA) == ["New lead: Globex"]
     assert _titles(service, BEN) == ["New lead: Globex"]
     assert _titles(service, CLEO) == []  # a member

@@ -85,8 +85,14 @@ def test_an_assignment_reaches_the_user_assigned() -> None:
     assert _audiences(data) == [Audience(side="vendor", organisation_id="acme", user_ids=("u-cleo",))]
 
 
+def test_a_lead_created_and_sent_at_once_is_told_once_by_its_lead_sent() -> None:
+    # the leads service writes LeadCreated and LeadSent in one transaction for a lead that leaves its sender
+    assert _audiences(LeadCreated(lead=_lead())) == []
+    assert len(_audiences(LeadSent(lead=_lead()))) == 1
+
+
 def test_a_partners_lead_reaches_the_vendors_assignees_and_no_one_of_the_sender() -> None:
-    assert _audiences(LeadCreated(lead=_lead())) == [
+    assert _audiences(LeadSent(lead=_lead())) == [
         Audience(side="vendor", organisation_id="acme", assignees_of="p1"),
     ]
 
@@ -97,7 +103,7 @@ def test_a_distributors_lead_reaches_the_vendor_and_the_reseller_but_not_the_dis
                      AttributionLink(role="vendor", organisation_id="acme"),
                      AttributionLink(role="distributor", organisation_id="dist", partnership_id="p-dist"),
                      AttributionLink(role="reseller", organisation_id="contoso", partnership_id="p-contoso")])
-    assert _audiences(LeadCreated(lead=lead)) == [
+    assert _audiences(LeadSent(lead=lead)) == [
         Audience(side="vendor", organisation_id="acme", assignees_of="p-contoso"),
         Audience(side="partner", organisation_id="contoso", roles=PARTNER_DEALMAKERS),
     ]

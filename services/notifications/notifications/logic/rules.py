@@ -6,8 +6,9 @@ resolves it from the recipients directory. The person who caused an event is nev
 
 - PartnershipStageChanged → partnership_stage: the assigned vendor users; the partner's admins.
 - PartnershipUserAssigned → partnership_assignment: the user assigned.
-- LeadCreated, LeadSent → lead: every organisation on the lead but the sender (the vendor by the
-  partnership's assignees; distributors and the reseller by their admins and sales).
+- LeadSent → lead: every organisation on the lead but the sender (the vendor by the partnership's
+  assignees; distributors and the reseller by their admins and sales). LeadCreated tells nobody: a lead
+  that leaves its sender is LeadSent too, in the same transaction, and both telling gave two of each.
 - LeadAccepted, LeadDeclined → lead_response: the submitter.
 - DealWon → deal: the partners on the deal (admins, sales); the vendor's assignees.
 - CommissionApproved, PayoutPaid → commission: the beneficiary's admins and sales.
@@ -131,6 +132,10 @@ def _stage_changed(envelope: EventEnvelope, data: PartnershipStageChanged) -> li
 
 def _user_assigned(envelope: EventEnvelope, data: PartnershipUserAssigned) -> list[Audience]:
     return [Audience(side="vendor", organisation_id=envelope.tenant_id, user_ids=(data.user_id,))]
+
+
+def _lead_created(envelope: EventEnvelope, data: LeadCreated) -> list[Audience]:
+    return []  # its LeadSent (same transaction) tells the parties; a draft stays with its sender
 
 
 def _lead_arrived(envelope: EventEnvelope, data: LeadCreated | LeadSent) -> list[Audience]:
@@ -369,7 +374,7 @@ RULES: Mapping[str, Rule] = {
                                              _stage_changed, _stage_message),
     PartnershipUserAssigned.event_type: Rule("partnership_assignment", "partnership.user_assigned",
                                              _user_assigned, _assigned_message),
-    LeadCreated.event_type: Rule("lead", "lead.received", _lead_arrived, _lead_message),
+    LeadCreated.event_type: Rule("lead", "lead.received", _lead_created, _lead_message),
     LeadSent.event_type: Rule("lead", "lead.received", _lead_arrived, _lead_message),
     LeadAccepted.event_type: Rule("lead_response", "lead.accepted", _lead_answered, _answer_message),
     LeadDeclined.event_type: Rule("lead_response", "lead.declined", _lead_answered, _answer_message),
