@@ -4,6 +4,6 @@ Its ``stack`` fixture (one per test session, shared with the browser suite) and 
 tests/helpers/local_stack.py; tests/conftest.py registers the fixture.
 """
 
-from tests.helpers.local_stack import ROOT, LocalStack, eventually
+from tests.helpers.local_stack import ROOT, LocalStack, concrete, eventually, operations
 
-__all__ = ["ROOT", "LocalStack", "eventually"]
+__all__ = ["ROOT", "LocalStack", "concrete", "eventually", "operations"]

@@ -13,7 +13,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.e2e.conftest import LocalStack
+from tests.e2e.conftest import LocalStack, concrete, operations
 
 pytestmark = pytest.mark.e2e
 
@@ -171,23 +171,8 @@ PUBLIC = {
 }
 
 
-def _operations(stack: LocalStack) -> dict[str, dict[str, Any]]:
-    """Every operation of the stack's own OpenAPI document (so a route added tomorrow is in it)."""
-    document = stack.session.get(stack.url("/openapi.json"), timeout=10).json()
-    return {
-        f"{method.upper()} {path}": operation
-        for path, operations in document["paths"].items() for method, operation in operations.items()
-    }
-
-
-def _concrete(path: str) -> str:
-    """A path with each parameter filled by a well-formed id of nothing."""
-    parts = [("a" * 32 if part.startswith("{") else part) for part in path.split("/")]
-    return "/".join(parts)
-
-
 def test_only_the_known_routes_are_public(stack: LocalStack) -> None:
-    public = {key for key, operation in _operations(stack).items() if operation.get("security") == []}
+    public = {key for key, operation in operations(stack).items() if operation.get("security") == []}
 
     assert public == PUBLIC
 
@@ -196,13 +181,13 @@ def test_every_route_refuses_every_bad_token(stack: LocalStack) -> None:
     tokens: dict[str, str | None] = {name: make(stack) for name, make in BAD_TOKENS.items()}
     tokens["no token"] = None
     refused_wrongly: list[str] = []
-    protected = [key for key, operation in _operations(stack).items() if operation.get("security") != []]
+    protected = [key for key, operation in operations(stack).items() if operation.get("security") != []]
     assert len(protected) > 150, "the document lost its routes"
     for key in protected:
         method, path = key.split(" ", 1)
         for name, token in tokens.items():
             headers = {"authorization": f"Bearer {token}"} if token else {}
-            response = stack.session.request(method, stack.url(_concrete(path)), headers=headers,
+            response = stack.session.request(method, stack.url(concrete(path)), headers=headers,
                                              json={} if method in {"POST", "PUT", "PATCH"} else None,
                                              timeout=10)
             if response.status_code != 401 or response.json() != UNAUTHORIZED:

@@ -8,25 +8,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LocalStack
+from tests.e2e.conftest import LocalStack, concrete, operations
 from trellis.api import MAX_JSON_BODY_BYTES
 
 pytestmark = pytest.mark.e2e
 
 ADMIN = "admin@acme.example"
 PROBLEM_JSON = "application/problem+json"
-
-
-def _operations(stack: LocalStack) -> dict[str, dict[str, Any]]:
-    document = stack.session.get(stack.url("/openapi.json"), timeout=10).json()
-    return {
-        f"{method.upper()} {path}": operation
-        for path, operations in document["paths"].items() for method, operation in operations.items()
-    }
-
-
-def _concrete(path: str) -> str:
-    return "/".join(("a" * 32 if part.startswith("{") else part) for part in path.split("/"))
 
 
 def _takes_json(operation: dict[str, Any]) -> bool:
@@ -37,12 +25,12 @@ def _takes_json(operation: dict[str, Any]) -> bool:
 def test_every_json_route_refuses_an_oversized_body_with_413(stack: LocalStack) -> None:
     oversized = json.dumps({"padding": "x" * (MAX_JSON_BODY_BYTES + 1)})
     headers = {**stack.as_user(ADMIN), "content-type": "application/json"}
-    routes = [key for key, operation in _operations(stack).items() if _takes_json(operation)]
+    routes = [key for key, operation in operations(stack).items() if _takes_json(operation)]
     assert len(routes) > 60, "the document lost its routes"
     wrong: list[str] = []
     for key in routes:
         method, path = key.split(" ", 1)
-        response = stack.session.request(method, stack.url(_concrete(path)), data=oversized, headers=headers,
+        response = stack.session.request(method, stack.url(concrete(path)), data=oversized, headers=headers,
                                          timeout=30)
         fields = {error.get("field") for error in response.json().get("errors", [])} \
             if response.headers.get("content-type") == PROBLEM_JSON else set()
@@ -56,7 +44,7 @@ def test_every_page_size_is_capped(stack: LocalStack) -> None:
     capped: list[str] = []
     uncapped: list[str] = []
     checked = 0
-    for key, operation in _operations(stack).items():
+    for key, operation in operations(stack).items():
         limit = next((parameter for parameter in operation.get("parameters", [])
                       if parameter["name"] == "limit" and parameter["in"] == "query"), None)
         if limit is None:
@@ -69,7 +57,7 @@ def test_every_page_size_is_capped(stack: LocalStack) -> None:
             continue
         checked += 1
         method, path = key.split(" ", 1)
-        response = stack.session.request(method, stack.url(_concrete(path)), params={"limit": maximum + 1},
+        response = stack.session.request(method, stack.url(concrete(path)), params={"limit": maximum + 1},
                                          headers=stack.as_user(ADMIN), timeout=10)
         fields = {error.get("field") for error in response.json().get("errors", [])}
         if response.status_code != 422 or "limit" not in fields:

@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer
+from moto.events.models import EventPattern
 
 from local.template import Function, Template, template, user_pool_request
 
@@ -183,6 +184,14 @@ class Stack:
         iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
         records = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"]
         return [_as_lambda_record(record, arn) for record in records]
+
+    def filtered_stream_records(self, table: str) -> list[dict[str, Any]]:
+        """The stream records the table's event source mapping hands its function (Lambda's event
+        filtering: a record passes when any filter pattern matches it)."""
+        [mapping] = [m for m in self.template.stream_mappings if m.table == table]
+        patterns = [EventPattern.load(json.dumps(pattern)) for pattern in mapping.filters]
+        return [record for record in self.stream_records(table)
+                if any(pattern.matches_event(record) for pattern in patterns)]
 
     def receive(self, queue: str, *, max_messages: int = 10) -> list[dict[str, Any]]:
         response = client("sqs").receive_message(

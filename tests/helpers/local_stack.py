@@ -145,3 +145,18 @@ def eventually[T](probe: Callable[[], T | None], *, timeout: float = 15.0, inter
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout:.0f} s")
         time.sleep(interval)
+
+
+def operations(stack: LocalStack) -> dict[str, dict[str, Any]]:
+    """Every operation of the stack's own OpenAPI document, keyed "METHOD /path" (so a route added
+    tomorrow is in it)."""
+    document = stack.session.get(stack.url("/openapi.json"), timeout=10).json()
+    return {
+        f"{method.upper()} {path}": operation
+        for path, operations in document["paths"].items() for method, operation in operations.items()
+    }
+
+
+def concrete(path: str) -> str:
+    """A path with each parameter filled by a well-formed id of nothing."""
+    return "/".join(("a" * 32 if part.startswith("{") else part) for part in path.split("/"))

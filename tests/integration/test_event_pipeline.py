@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from moto.events.models import EventPattern
 
 from tests.helpers.aws import Stack
 from tests.helpers.dynamodb_calls import recording
@@ -27,15 +26,10 @@ QUEUE = "NotificationsEventsQueue"
 Deliver = Callable[..., Any]
 
 
-def _matches_filters(record: dict[str, Any], filters: list[dict[str, Any]]) -> bool:
-    """Lambda's event filtering: a record passes when any filter pattern matches it."""
-    return any(EventPattern.load(json.dumps(pattern)).matches_event(record) for pattern in filters)
-
-
 def _publish_partners_stream(aws: Stack, function: Callable[[str], FunctionRunner]) -> list[dict[str, Any]]:
     """Play the partners publisher's event source mapping once: filtered stream records → the function."""
     [mapping] = [m for m in aws.template.stream_mappings if m.table == "PartnersTable"]
-    records = [r for r in aws.stream_records("PartnersTable") if _matches_filters(r, mapping.filters)]
+    records = aws.filtered_stream_records("PartnersTable")
     response = function(mapping.function).invoke(stream_event(records))
     assert response == {"batchItemFailures": []}
     return records

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from moto.events.models import EventPattern
 
 import trellis.publisher as publisher
 from tests.helpers.aws import Stack
@@ -81,12 +80,6 @@ def moved(partners: ApiClient) -> list[str]:
     return ids
 
 
-def _outbox_records(aws: Stack) -> list[dict[str, Any]]:
-    [mapping] = [m for m in aws.template.stream_mappings if m.table == "PartnersTable"]
-    return [record for record in aws.stream_records("PartnersTable")
-            if any(EventPattern.load(json.dumps(p)).matches_event(record) for p in mapping.filters)]
-
-
 def _publish(function: Callable[[str], FunctionRunner], records: list[dict[str, Any]]) -> list[str]:
     """One invocation of the publisher; the sequence numbers it reports failed."""
     result = function("PartnersPublisherFunction").invoke(stream_event(records))
@@ -143,7 +136,7 @@ def test_partial_putevents_failures_and_a_throttled_call_lose_and_double_nothing
     moved: list[str], aws: Stack, function: Callable[[str], FunctionRunner], consumer: FunctionRunner,
     service: Callable[..., ApiClient], flaky: Callable[[list[Any]], FlakyEvents],
 ) -> None:
-    records = _outbox_records(aws)
+    records = aws.filtered_stream_records("PartnersTable")
     # Given EventBridge that throttles three entries of the first chunk, a whole call, then two entries
     events = flaky([{0, 4, 9}, "raise", None, {1, 2}])
 
@@ -164,7 +157,7 @@ def test_an_outage_mid_batch_is_resumed_by_lambda_and_the_consumer_absorbs_the_r
     moved: list[str], aws: Stack, function: Callable[[str], FunctionRunner], consumer: FunctionRunner,
     service: Callable[..., ApiClient], flaky: Callable[[list[Any]], FlakyEvents],
 ) -> None:
-    records = _outbox_records(aws)
+    records = aws.filtered_stream_records("PartnersTable")
     chunks = -(-len(records) // publisher.PUT_EVENTS_CHUNK)
     # Given EventBridge down for the second chunk of the first invocation, through every retry
     flaky([None, "raise", *([None] * (chunks - 2)), *(["raise"] * (publisher.MAX_ATTEMPTS - 1))])
@@ -189,7 +182,7 @@ def test_a_consumer_failure_on_one_record_is_retried_alone_and_counted_once(
     moved: list[str], aws: Stack, function: Callable[[str], FunctionRunner], consumer: FunctionRunner,
     service: Callable[..., ApiClient],
 ) -> None:
-    assert _publish(function, _outbox_records(aws)) == []
+    assert _publish(function, aws.filtered_stream_records("PartnersTable")) == []
     messages = [m for m in _drain(aws) if json.loads(m["Body"])["detail-type"] == "PartnershipStageChanged"]
     # Given DynamoDB throttles the third notification's write of the first batch
     throttled = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "injected"},
@@ -224,7 +217,7 @@ def test_a_poison_among_good_events_is_the_only_failure_left_for_the_dlq(
     moved: list[str], aws: Stack, function: Callable[[str], FunctionRunner], consumer: FunctionRunner,
     service: Callable[..., ApiClient],
 ) -> None:
-    assert _publish(function, _outbox_records(aws)) == []
+    assert _publish(function, aws.filtered_stream_records("PartnersTable")) == []
     messages = [m for m in _drain(aws) if json.loads(m["Body"])["detail-type"] == "PartnershipStageChanged"]
     poison = {**messages[0], "MessageId": "poison-1", "Body": json.dumps({"detail-type": "X", "detail": 1})}
     batch = [*messages[:4], poison, *messages[4:9]]

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { api, type Page } from "../api";
 import { Empty, ErrorBox, Show, formatDate, nameOf } from "../components";
 import { href, navigate } from "../router";
-import type { ActivityEntry, Icp, OrganisationUser, Partnership, Program } from "../types";
+import type { ActivityEntry, Icp, OrganisationUser, Option, Partnership, Program } from "../types";
 import { useApi } from "../useApi";
 import { money } from "./Leads";
 
@@ -125,50 +125,29 @@ function DetailsTab({ partnership, program, onSaved }: { partnership: Partnershi
       <p role="status" aria-live="polite" className="saved">
         {saved}
       </p>
-      <label>
-        Stage
-        <select
-          value={partnership.stage}
-          disabled={busy || partnership.archived}
-          onChange={(event) => void save("Stage", `${base}/stage`, "PUT", { stage: event.target.value })}
-        >
-          {program.stages.map((option) => (
-            <option key={option.id} value={option.id}>
-              {option.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Tier
-        <select
-          value={partnership.tier ?? ""}
-          disabled={busy || partnership.archived}
-          onChange={(event) => void save("Tier", base, "PATCH", { tier: event.target.value || null })}
-        >
-          <option value="">No tier</option>
-          {program.tiers.map((option) => (
-            <option key={option.id} value={option.id}>
-              {option.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Category
-        <select
-          value={partnership.category ?? ""}
-          disabled={busy || partnership.archived}
-          onChange={(event) => void save("Category", base, "PATCH", { category: event.target.value || null })}
-        >
-          <option value="">No category</option>
-          {program.categories.map((option) => (
-            <option key={option.id} value={option.id}>
-              {option.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ProgramSelect
+        label="Stage"
+        value={partnership.stage}
+        options={program.stages}
+        disabled={busy || partnership.archived}
+        onChange={(value) => void save("Stage", `${base}/stage`, "PUT", { stage: value })}
+      />
+      <ProgramSelect
+        label="Tier"
+        value={partnership.tier}
+        options={program.tiers}
+        none="No tier"
+        disabled={busy || partnership.archived}
+        onChange={(value) => void save("Tier", base, "PATCH", { tier: value || null })}
+      />
+      <ProgramSelect
+        label="Category"
+        value={partnership.category}
+        options={program.categories}
+        none="No category"
+        disabled={busy || partnership.archived}
+        onChange={(value) => void save("Category", base, "PATCH", { category: value || null })}
+      />
       <fieldset disabled={busy || partnership.archived}>
         <legend>Tags</legend>
         <div className="checks">
@@ -546,5 +525,31 @@ function CommissionsTab({ partnershipId }: { partnershipId: string }) {
         }
       </Show>
     </>
+  );
+}
+
+type ProgramSelectProps = {
+  label: string;
+  value: string | null | undefined;
+  options: Option[];
+  none?: string; // the empty choice's text; without it the list has no empty choice
+  disabled: boolean;
+  onChange: (value: string) => void;
+};
+
+// One of the program's lists (stages, tiers, categories) as a labelled select.
+function ProgramSelect({ label, value, options, none, disabled, onChange }: ProgramSelectProps) {
+  return (
+    <label>
+      {label}
+      <select value={value ?? ""} disabled={disabled} onChange={(event) => onChange(event.target.value)}>
+        {none !== undefined && <option value="">{none}</option>}
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
