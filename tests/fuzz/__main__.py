@@ -3,8 +3,10 @@
 ``python -m tests.fuzz`` (``make fuzz``): starts ``python -m local`` on a free port with a fresh state
 directory, waits for the demo data, then runs ``st run`` over the stack's own OpenAPI document as a vendor
 admin (the coverage phase by default), checking that no request gets a server error and that
-requests violating the schema are refused. The seed is fixed so CI is repeatable; ``FUZZ_SEED`` and
-``FUZZ_EXAMPLES`` widen a run by hand. Reports (JUnit, and the stack's log) go to ``.artifacts/fuzz/``.
+requests violating the schema are refused; then again as a distributor partner's admin over the routes
+partner users call (its portal, its leads and deals, its team, its resellers). The seed is fixed so CI
+is repeatable; ``FUZZ_SEED`` and ``FUZZ_EXAMPLES`` widen a run by hand, ``FUZZ_AS`` runs one pass.
+Reports (JUnit, and the stack's log) go to ``.artifacts/fuzz/``.
 
 A separate stack, not the e2e suite's: fuzzing fills the demo organisations with junk that other tests
 would trip over.
@@ -27,7 +29,13 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".artifacts" / "fuzz"
 START_TIMEOUT_SECONDS = 300
-USER = "admin@acme.example"
+# (who, the operations its pass covers: None is every one). A vendor admin may call every vendor route;
+# a partner admin of a distributor reaches the partner side: the portal, leads, deals, its resellers.
+PASSES: tuple[tuple[str, str | None], ...] = (
+    ("admin@acme.example", None),
+    ("admin@northwind.example",
+     r"^/(partner/|portal/(me|programs|partnerships)|organisation|leads|deals|notifications|distributors/)"),
+)
 CHECKS = "not_a_server_error,negative_data_rejection"
 # CI runs the coverage phase (schema-derived boundary and invalid values for every parameter and field,
 # deterministic); FUZZ_PHASES=examples,coverage,fuzzing adds random generation for a longer run by hand.
@@ -55,6 +63,23 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"the local stack was not ready within {START_TIMEOUT_SECONDS} s")
 
 
+def _fuzz(base: str, user: str, paths: str | None) -> int:
+    token = requests.post(f"{base}/local/token", json={"email": user}, timeout=10).json()["access_token"]
+    reports = ARTIFACTS / user.split("@")[1].split(".")[0]
+    command = [
+        str(Path(sys.executable).with_name("st")), "run", f"{base}/openapi.json", "--url", base,
+        "-H", f"Authorization: Bearer {token}", "--checks", CHECKS, "--phases", PHASES,
+        "--max-examples", os.environ.get("FUZZ_EXAMPLES", "3"),
+        "--seed", os.environ.get("FUZZ_SEED", "1"),
+        "--request-timeout", "30", "--no-color",
+        "--report", "junit", "--report-dir", str(reports),
+    ]
+    if paths:
+        command += ["--include-path-regex", paths]
+    print(f"fuzzing as {user}" + (f" over {paths}" if paths else " over every operation"), flush=True)
+    return subprocess.run(command, cwd=ROOT, check=False).returncode  # nosec B603 # our own st, fixed args
+
+
 def main() -> int:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
@@ -66,19 +91,15 @@ def main() -> int:
                                  start_new_session=True)
     try:
         _wait_healthy(base, stack)
-        token = requests.post(f"{base}/local/token", json={"email": USER}, timeout=10).json()["access_token"]
-        command = [
-            str(Path(sys.executable).with_name("st")), "run", f"{base}/openapi.json", "--url", base,
-            "-H", f"Authorization: Bearer {token}", "--checks", CHECKS, "--phases", PHASES,
-            "--max-examples", os.environ.get("FUZZ_EXAMPLES", "3"),
-            "--seed", os.environ.get("FUZZ_SEED", "1"),
-            "--request-timeout", "30", "--no-color",
-            "--report", "junit", "--report-dir", str(ARTIFACTS),
-        ]
         started = time.monotonic()
-        result = subprocess.run(command, cwd=ROOT, check=False)
-        print(f"fuzzing took {time.monotonic() - started:.0f} s; exit {result.returncode}")
-        return result.returncode
+        failed = 0
+        only = os.environ.get("FUZZ_AS")  # one pass's user, to repeat it by hand
+        for user, paths in PASSES:
+            if only and user != only:
+                continue
+            failed |= _fuzz(base, user, paths)
+        print(f"fuzzing took {time.monotonic() - started:.0f} s; exit {failed}")
+        return failed
     finally:
         os.killpg(stack.pid, signal.SIGTERM)
         try:
