@@ -1,5 +1,6 @@
 """Every route of the leads API by an outsider: another vendor gets 404 for acme's objects and none of
-acme's data in any list; no token gets 401; a user without roles gets 403 (public routes excepted).
+acme's data in any list, and so does distributor B for what belongs to distributor A's network; no token
+gets 401; a user without roles gets 403 (public routes excepted).
 
 The routes come from template.yaml: a route added there without a recipe here fails. A recipe builds
 what the route needs in acme's world (the standard program plus one of everything) and names the
@@ -18,7 +19,7 @@ from local.template import template
 from tests.helpers.assertions import assert_problem, outbox_events
 from tests.helpers.aws import Stack
 from tests.helpers.lambda_runtime import ApiClient, User
-from tests.helpers.leads_world import CONTOSO, DINA, DIST_A, FAY, NORTHWIND, ROB
+from tests.helpers.leads_world import CONTOSO, DINA, DIST_A, DORI, FAY, NORTHWIND, ROB
 from tests.helpers.people import ANA, NOROLE, SALLY, ZED
 from trellis.events import EventEnvelope
 
@@ -317,13 +318,26 @@ def test_an_outsider_gets_nothing_of_acme(
         assert response.status in (200, 201), response.text
     else:
         assert_problem(response, 404)
-    assert SECRET not in response.text
-    echoed = response.text.replace(path, "")
-    for value in world.ids.values():
-        # an id the caller sent may come back in the problem's detail; nothing else of acme's may
-        assert value not in echoed or value in str(body) + str(query), value
+    _holds_nothing_of_acme(response.text, world, path, str(body) + str(query))
 
+    # distributor B, a partner of acme's program party to none of these objects (the deal is of distributor
+    # A's reseller): refused, or its own (empty) answer — never acme's
     if recipe.public:
-        return
+        return  # no login: the caller does not matter (the outsider's call above covers it)
+    response = call(user=DORI)
+    if recipe.collection:
+        assert response.status in (200, 201, 403, *recipe.statuses), response.text
+    else:
+        assert response.status in (403, 404, *recipe.statuses), response.text
+    _holds_nothing_of_acme(response.text, world, path, str(body) + str(query))
+
     assert_problem(call(claims={}), 401)
     assert_problem(call(user=NOROLE), 403)
+
+
+def _holds_nothing_of_acme(text: str, world: World, path: str, sent: str) -> None:
+    assert SECRET not in text
+    echoed = text.replace(path, "")
+    for value in world.ids.values():
+        # an id the caller sent may come back in the problem's detail; nothing else of acme's may
+        assert value not in echoed or value in sent, value
