@@ -46,11 +46,14 @@ def _won_commission(stack: LocalStack, partnership_id: str) -> str:
         "company_name": company, "country": "NL", "estimated_value": "9000", "currency": "EUR",
         "partnership_id": partnership_id})
     accepted = _call(stack, "POST", f"/leads/{lead['id']}/accept")
-    _call(stack, "PATCH", f"/deals/{accepted['deal_id']}", body={"status": "closed_won", "close_date": "2026-11-20"})
+    _call(stack, "PATCH", f"/deals/{accepted['deal_id']}",
+          body={"status": "closed_won", "close_date": "2026-11-20"})
 
     def pending() -> str | None:
-        items = _call(stack, "GET", "/commissions", partnership_id=partnership_id, status="pending", limit=100)["items"]
-        return next((str(item["deal_name"]) for item in items if item["deal_id"] == accepted["deal_id"]), None)
+        items = _call(stack, "GET", "/commissions", partnership_id=partnership_id, status="pending",
+                      limit=100)["items"]
+        mine = [str(item["deal_name"]) for item in items if item["deal_id"] == accepted["deal_id"]]
+        return mine[0] if mine else None
 
     return eventually(pending, timeout=30)
 
@@ -90,7 +93,8 @@ def test_a_custom_field_defined_in_settings_is_edited_in_the_partners_details(ap
     expect(sidebar.get_by_text("Custom fields saved.")).to_be_visible()
     # Then it is kept
     app.page.reload()
-    expect(app.page.get_by_role("complementary", name="Tailspin Referrals").get_by_label(label)).to_have_value("2027-03-31")
+    sidebar = app.page.get_by_role("complementary", name="Tailspin Referrals")
+    expect(sidebar.get_by_label(label)).to_have_value("2027-03-31")
 
 
 def test_a_commission_is_approved_then_paid_out(app: App) -> None:
@@ -109,10 +113,10 @@ def test_a_commission_is_approved_then_paid_out(app: App) -> None:
     app.page.get_by_label("Pay partner").select_option(label="Wingtip Implementations")
     app.page.get_by_role("button", name="Create payout").click()
     expect(app.page.get_by_text("Payout created.")).to_be_visible()
-    payout = app.page.get_by_role("listitem").filter(has=app.page.get_by_role("heading", name="Wingtip Implementations"))
-    payout = payout.filter(has=app.page.get_by_role("button", name=re.compile("^Mark the payout")))
+    mark_paid = re.compile("^Mark the payout to Wingtip Implementations")
+    payout = app.page.get_by_role("listitem").filter(has=app.page.get_by_role("button", name=mark_paid))
     payout.get_by_label("Payment reference").fill("SEPA-4711")
-    payout.get_by_role("button", name=re.compile("^Mark the payout")).click()
+    payout.get_by_role("button", name=mark_paid).click()
     # Then the payout is paid, and so is the commission
     expect(app.page.get_by_text("Payout marked paid.")).to_be_visible()
     expect(app.page.get_by_text("(reference SEPA-4711)")).to_be_visible()
@@ -134,6 +138,8 @@ def test_the_network_lists_a_distributors_resellers(app: App) -> None:
 def test_the_reports_chart_the_distribution_network(app: App) -> None:
     app.sign_in(VENDOR_ADMIN)
     app.page.get_by_role("link", name="Reports").click()
-    chart = app.page.get_by_role("img", name=re.compile(r"^Distribution network leads: Northwind Distribution: \d+ leads"))
+    chart = app.page.get_by_role(
+        "img", name=re.compile(r"^Distribution network leads: Northwind Distribution: \d+ leads"))
     expect(chart.locator("canvas")).to_be_visible()
-    expect(app.page.get_by_role("table", name="Distribution network").get_by_role("row", name=re.compile("Contoso Systems"))).to_be_visible()
+    table = app.page.get_by_role("table", name="Distribution network")
+    expect(table.get_by_role("row", name=re.compile("Contoso Systems"))).to_be_visible()

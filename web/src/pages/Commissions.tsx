@@ -48,6 +48,11 @@ export function Commissions() {
     [status, month, partnershipId],
   );
   const payouts = useApi(() => api<Page<Payout>>("/payouts", { query: { limit: 50 } }), []);
+  // A selection is of entries shown: other filters start without one.
+  const filter = (set: (value: string) => void, value: string) => {
+    setChosen([]);
+    set(value);
+  };
   const nameOf = (id: string) => partners.data?.items.find((item) => item.id === id)?.company_name ?? id;
 
   async function act(what: string, call: () => Promise<unknown>) {
@@ -84,7 +89,7 @@ export function Commissions() {
       <form className="filters" role="search" aria-label="Commission filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           Status
-          <select value={status} onChange={(event) => setStatus(event.target.value)}>
+          <select value={status} onChange={(event) => filter(setStatus, event.target.value)}>
             <option value="">Any status</option>
             <option value="pending">Pending</option>
             <option value="approved">Approved</option>
@@ -93,11 +98,11 @@ export function Commissions() {
         </label>
         <label>
           Month
-          <input type="month" value={month} onChange={(event) => setMonth(event.target.value)} />
+          <input type="month" value={month} onChange={(event) => filter(setMonth, event.target.value)} />
         </label>
         <label>
           Partner
-          <select value={partnershipId} onChange={(event) => setPartnershipId(event.target.value)}>
+          <select value={partnershipId} onChange={(event) => filter(setPartnershipId, event.target.value)}>
             <option value="">All partners</option>
             {partners.data?.items.map((item) => (
               <option key={item.id} value={item.id}>

@@ -22,9 +22,14 @@ type Answer = { partnership_id: string; version: number; fields: FieldValue[] };
 /** The partnership's custom field values (definitions in Settings → Custom fields), edited as one form. */
 export function CustomFieldValues({ partnershipId, readOnly }: { partnershipId: string; readOnly: boolean }) {
   const answer = useApi(() => api<Answer>(`/partnerships/${partnershipId}/custom-fields`), [partnershipId]);
+  // Here, not in the form: a save's answer has a new version, which starts a new form.
+  const [saved, setSaved] = useState("");
   return (
     <section aria-labelledby="custom-fields-heading" className="stacked">
       <h3 id="custom-fields-heading">Custom fields</h3>
+      <p role="status" aria-live="polite" className="saved">
+        {saved}
+      </p>
       <Show loadable={answer} what="custom fields">
         {(loaded) =>
           loaded.fields.length === 0 ? (
@@ -32,7 +37,17 @@ export function CustomFieldValues({ partnershipId, readOnly }: { partnershipId: 
               The program has no custom fields: define them in <a href={href("/settings/fields")}>Settings</a>.
             </p>
           ) : (
-            <ValuesForm key={loaded.version} partnershipId={partnershipId} answer={loaded} readOnly={readOnly} onSaved={answer.reload} />
+            <ValuesForm
+              key={loaded.version}
+              partnershipId={partnershipId}
+              answer={loaded}
+              readOnly={readOnly}
+              onSaving={() => setSaved("")}
+              onSaved={() => {
+                setSaved("Custom fields saved.");
+                answer.reload();
+              }}
+            />
           )
         }
       </Show>
@@ -46,12 +61,13 @@ function asText(value: Value): string | string[] {
   return value === null ? "" : String(value);
 }
 
-function ValuesForm({ partnershipId, answer, readOnly, onSaved }: { partnershipId: string; answer: Answer; readOnly: boolean; onSaved: () => void }) {
+type FormProps = { partnershipId: string; answer: Answer; readOnly: boolean; onSaving: () => void; onSaved: () => void };
+
+function ValuesForm({ partnershipId, answer, readOnly, onSaving, onSaved }: FormProps) {
   const [values, setValues] = useState<Record<string, string | string[]>>(
     Object.fromEntries(answer.fields.map((field) => [field.key, asText(field.value)])),
   );
   const [error, setError] = useState<Error | null>(null);
-  const [saved, setSaved] = useState("");
   const [busy, setBusy] = useState(false);
 
   async function save() {
@@ -66,10 +82,9 @@ function ValuesForm({ partnershipId, answer, readOnly, onSaved }: { partnershipI
     }
     setBusy(true);
     setError(null);
-    setSaved("");
+    onSaving();
     try {
       await api(`/partnerships/${partnershipId}/custom-fields`, { method: "PUT", body: { values: body, expected_version: answer.version } });
-      setSaved("Custom fields saved.");
       onSaved();
     } catch (failure) {
       setError(failure as Error);
@@ -88,9 +103,6 @@ function ValuesForm({ partnershipId, answer, readOnly, onSaved }: { partnershipI
       }}
     >
       {leftOver && <ErrorBox error={leftOver} />}
-      <p role="status" aria-live="polite" className="saved">
-        {saved}
-      </p>
       <fieldset disabled={busy || readOnly} className="stacked">
         <legend className="visually-hidden">Custom field values</legend>
         {answer.fields.map((field) => {

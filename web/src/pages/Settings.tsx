@@ -42,13 +42,25 @@ export function Settings({ section }: { section?: string }) {
 
 function ProgramLists() {
   const program = useApi(() => api<Program>("/program"), []);
+  // Here, not in each list: a save's answer has a new version, which starts every list again.
+  const [saved, setSaved] = useState<Partial<Record<ListName, string>>>({});
   return (
     <Show loadable={program} what="the program settings">
       {(loaded) => (
         <div className="settings-grid">
           {LISTS.map((list) => (
             // A saved list changes the program's version: every editor starts again from the answer.
-            <ProgramList key={`${list.name}-${loaded.version}`} list={list} program={loaded} onSaved={program.reload} />
+            <ProgramList
+              key={`${list.name}-${loaded.version}`}
+              list={list}
+              program={loaded}
+              saved={saved[list.name] ?? ""}
+              onSaving={() => setSaved({})}
+              onSaved={() => {
+                setSaved({ [list.name]: `${list.label} saved.` });
+                program.reload();
+              }}
+            />
           ))}
         </div>
       )}
@@ -58,13 +70,14 @@ function ProgramLists() {
 
 type Draft = { id: string | null; name: string; key: string };
 
-function ProgramList({ list, program, onSaved }: { list: (typeof LISTS)[number]; program: Program; onSaved: () => void }) {
+type ListProps = { list: (typeof LISTS)[number]; program: Program; saved: string; onSaving: () => void; onSaved: () => void };
+
+function ProgramList({ list, program, saved, onSaving, onSaved }: ListProps) {
   const initial = program[list.name].map((entry: Option) => ({ id: entry.id, name: entry.name, key: entry.id }));
   const [entries, setEntries] = useState<Draft[]>(initial);
   const [adding, setAdding] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
-  const [saved, setSaved] = useState("");
   const changed = JSON.stringify(entries.map(({ id, name }) => [id, name])) !== JSON.stringify(initial.map(({ id, name }) => [id, name]));
   const headingId = `list-${list.name}`;
 
@@ -78,7 +91,7 @@ function ProgramList({ list, program, onSaved }: { list: (typeof LISTS)[number];
   async function save() {
     setBusy(true);
     setError(null);
-    setSaved("");
+    onSaving();
     try {
       await api<Program>(`/program/${list.name}`, {
         method: "PUT",
@@ -87,7 +100,6 @@ function ProgramList({ list, program, onSaved }: { list: (typeof LISTS)[number];
           expected_version: program.version,
         },
       });
-      setSaved(`${list.label} saved.`);
       onSaved();
     } catch (failure) {
       setError(failure as Error);
@@ -116,7 +128,6 @@ function ProgramList({ list, program, onSaved }: { list: (typeof LISTS)[number];
                 </span>
                 <input
                   value={entry.name}
-                  aria-invalid={error ? undefined : undefined}
                   onChange={(event) =>
                     setEntries(entries.map((other, at) => (at === index ? { ...other, name: event.target.value } : other)))
                   }
