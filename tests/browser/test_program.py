@@ -143,3 +143,14 @@ def test_the_reports_chart_the_distribution_network(app: App) -> None:
     expect(chart.locator("canvas")).to_be_visible()
     table = app.page.get_by_role("table", name="Distribution network")
     expect(table.get_by_role("row", name=re.compile("Contoso Systems"))).to_be_visible()
+
+
+def test_on_a_phone_the_program_screens_fit_the_width(phone_app: App) -> None:
+    phone_app.sign_in(VENDOR_ADMIN)
+    for route, heading in (("/commissions", "Commissions"), ("/network", "Distribution network"),
+                           ("/settings", "Settings"), ("/settings/webhooks", "Outbound webhooks")):
+        phone_app.open(route)
+        expect(phone_app.page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        # Wide tables scroll inside their pane; the page itself never scrolls sideways
+        width = phone_app.page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 390, f"{route} is {width}px wide"
