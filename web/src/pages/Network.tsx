@@ -16,6 +16,11 @@ export function Network() {
     () => api<Page<Partnership>>("/partnerships", { query: { type: "distributor", sort: "name", limit: 100 } }),
     [],
   );
+  // Partnerships of type reseller, offered to every distributor (one read for the page).
+  const candidates = useApi(
+    () => api<Page<Partnership>>("/partnerships", { query: { type: "reseller", sort: "name", limit: 100 } }),
+    [],
+  );
   return (
     <section aria-labelledby="network-heading">
       <h1 id="network-heading">Distribution network</h1>
@@ -31,7 +36,7 @@ export function Network() {
           ) : (
             <ul className="cards tree" aria-label="Distributors">
               {page.items.map((distributor) => (
-                <Distributor key={distributor.id} distributor={distributor} program={program.data} />
+                <Distributor key={distributor.id} distributor={distributor} program={program.data} candidates={candidates.data?.items ?? []} />
               ))}
             </ul>
           )
@@ -41,17 +46,15 @@ export function Network() {
   );
 }
 
-function Distributor({ distributor, program }: { distributor: Partnership; program: Program | null }) {
+type DistributorProps = { distributor: Partnership; program: Program | null; candidates: Partnership[] };
+
+function Distributor({ distributor, program, candidates }: DistributorProps) {
   const resellers = useApi(
     () => api<Page<Reseller>>(`/distributors/${distributor.id}/resellers`, { query: { limit: 50 } }),
     [distributor.id],
   );
   const [adding, setAdding] = useState("");
   const [error, setError] = useState<Error | null>(null);
-  const candidates = useApi(
-    () => api<Page<Partnership>>("/partnerships", { query: { type: "reseller", sort: "name", limit: 100 } }),
-    [],
-  );
   const headingId = `distributor-${distributor.id}`;
 
   async function change(method: "POST" | "DELETE", resellerId: string) {
@@ -116,7 +119,7 @@ function Distributor({ distributor, program }: { distributor: Partnership; progr
           Add a reseller
           <select value={adding} onChange={(event) => setAdding(event.target.value)}>
             <option value="">Choose a reseller</option>
-            {candidates.data?.items
+            {candidates
               .filter((item) => !assigned.has(item.id))
               .map((item) => (
                 <option key={item.id} value={item.id}>
