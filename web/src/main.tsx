@@ -4,13 +4,16 @@ import { api } from "./api";
 import { hostedLogout, finishHostedLogin } from "./cognito";
 import { ErrorBox, Loading } from "./components";
 import { config, loadConfig } from "./config";
+import { Commissions } from "./pages/Commissions";
 import { Leads } from "./pages/Leads";
+import { Network } from "./pages/Network";
 import { Login } from "./pages/Login";
 import { Notifications } from "./pages/Notifications";
 import { Partners } from "./pages/Partners";
 import { Dashboard, DealsRoom, LeadsRoom, Programs } from "./pages/Portal";
 import { Deals } from "./pages/Deals";
 import { Reports } from "./pages/Reports";
+import { Settings } from "./pages/Settings";
 import { href, navigate, useRoute } from "./router";
 import { clearSession, currentSession, saveSession, type Session } from "./session";
 import "./styles.css";
@@ -62,7 +65,10 @@ function App() {
         { path: "/partners", label: "Partners" },
         { path: "/leads", label: "Leads" },
         { path: "/deals", label: "Deals" },
+        { path: "/commissions", label: "Commissions" },
+        { path: "/network", label: "Network" },
         { path: "/reports", label: "Reports" },
+        { path: "/settings", label: "Settings" },
       ]
     : [{ path: "/portal", label: "Programs" }];
   const section = route[0] ?? (vendor ? "partners" : "portal");
@@ -110,6 +116,9 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
     if (section === "leads") return <Leads tab={id} />;
     if (section === "deals") return <Deals tab={id} />;
     if (section === "reports") return <Reports />;
+    if (section === "commissions") return <Commissions />;
+    if (section === "network") return <Network />;
+    if (section === "settings") return <Settings section={id} />;
     return <Partners selectedId={section === "partners" ? id : undefined} tab={tab} />;
   }
   if (section === "portal" && id) {

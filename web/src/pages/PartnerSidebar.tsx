@@ -4,6 +4,7 @@ import { Empty, ErrorBox, Show, formatDate, nameOf } from "../components";
 import { href, navigate } from "../router";
 import type { ActivityEntry, Icp, OrganisationUser, Option, Partnership, Program } from "../types";
 import { useApi } from "../useApi";
+import { CustomFieldValues } from "./CustomFieldValues";
 import { money } from "./Leads";
 
 const TABS = [
@@ -191,6 +192,7 @@ function DetailsTab({ partnership, program, onSaved }: { partnership: Partnershi
         <dt>In stage since</dt>
         <dd>{formatDate(partnership.stage_changed_at)}</dd>
       </dl>
+      <CustomFieldValues partnershipId={partnership.id} readOnly={partnership.archived} />
     </div>
   );
 }
