@@ -251,8 +251,13 @@ export function TrainingRoom({ partnershipId }: { partnershipId: string }) {
                       : `${module.progress.lessons_done.length} of ${module.lesson_count} lessons done`}
                     {module.has_quiz ? (module.progress.passed ? " · quiz passed" : " · quiz to pass") : ""}
                   </p>
-                  <button type="button" aria-expanded={openId === module.id} onClick={() => setOpenId(openId === module.id ? null : module.id)}>
-                    {openId === module.id ? "Close" : "Open"}<span className="visually-hidden"> {module.title}</span>
+                  <button
+                    type="button"
+                    aria-expanded={openId === module.id}
+                    aria-label={`${openId === module.id ? "Close" : "Open"} ${module.title}`}
+                    onClick={() => setOpenId(openId === module.id ? null : module.id)}
+                  >
+                    {openId === module.id ? "Close" : "Open"}
                   </button>
                   {openId === module.id && <ModuleDetail partnershipId={partnershipId} moduleId={module.id} onChanged={modules.reload} />}
                 </li>
@@ -313,9 +318,10 @@ function ModuleDetail({ partnershipId, moduleId, onChanged }: { partnershipId: s
                       <button
                         type="button"
                         disabled={busy}
+                        aria-label={`Mark done: ${lesson.title}`}
                         onClick={() => void act(async () => void (await api(`${path}/lessons/${lesson.id}/done`, { method: "POST" })))}
                       >
-                        Mark done<span className="visually-hidden">: {lesson.title}</span>
+                        Mark done
                       </button>
                     )}
                   </li>
