@@ -199,6 +199,8 @@ export function NotificationPreferences() {
   const [error, setError] = useState<Error | null>(null);
   const [saved, setSaved] = useState("");
   const [busy, setBusy] = useState(false);
+  // A ticked box shows at once; the saved preferences replace it once the answer is back.
+  const [pending, setPending] = useState<Record<string, boolean>>({});
 
   async function save(body: object, what: string) {
     setBusy(true);
@@ -210,6 +212,7 @@ export function NotificationPreferences() {
       preferences.reload();
     } catch (failure) {
       setError(failure as Error);
+      setPending({});
     } finally {
       setBusy(false);
     }
@@ -262,11 +265,12 @@ export function NotificationPreferences() {
                           <input
                             type="checkbox"
                             aria-label={`${category.label}: ${channel === "in_app" ? "in the app" : "email"}`}
-                            checked={category[channel]}
+                            checked={pending[`${category.category}.${channel}`] ?? category[channel]}
                             disabled={busy}
-                            onChange={(event) =>
-                              void save({ categories: { [category.category]: { [channel]: event.target.checked } } }, category.label)
-                            }
+                            onChange={(event) => {
+                              setPending({ ...pending, [`${category.category}.${channel}`]: event.target.checked });
+                              void save({ categories: { [category.category]: { [channel]: event.target.checked } } }, category.label);
+                            }}
                           />
                         </td>
                       ))}
