@@ -18,8 +18,8 @@ DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 # which fail on any console error, so also prove the app never needs more than it allows.
 # ``connect-src`` also names the files' S3 endpoint: the portal uploads there with presigned POSTs.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'{files}; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'{files}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 NOT_BUILT = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Trellis</title></head>

@@ -17,8 +17,8 @@ from tests.helpers.local_stack import LocalStack
 
 VENDOR_ADMIN = "admin@acme.example"
 PARTNER_ADMIN = "admin@wingtip.example"  # Wingtip Implementations, in Acme Cloud's program
-DISTRIBUTOR_ADMIN = "admin@northwind.example"  # Northwind Distribution: Contoso and Fabrikam resell through it
-# Preferences are per person: a user no other browser test signs in as, so a change here surprises none.
+DISTRIBUTOR_ADMIN = "admin@northwind.example"  # Northwind Distribution: Contoso and Fabrikam resell via it
+# Preferences are per person: a user no other browser test signs in as, so a change surprises none.
 PREFERENCES_USER = "executive@initech.example"
 
 
@@ -27,7 +27,8 @@ def _unique(name: str) -> str:
 
 
 def _call(stack: LocalStack, method: str, path: str, email: str, body: Any = None) -> Any:
-    response = stack.session.request(method, stack.url(path), headers=stack.as_user(email), json=body, timeout=30)
+    response = stack.session.request(method, stack.url(path), headers=stack.as_user(email), json=body,
+                                     timeout=30)
     assert response.status_code < 300, f"{method} {path} → {response.status_code}: {response.text}"
     return response.json() if response.text else None
 
@@ -57,7 +58,8 @@ def test_a_partner_opens_a_resource_and_completes_a_training_module(app: App) ->
     # And searching the rooms finds it
     app.page.get_by_role("searchbox", name="Search the rooms").fill(resource)
     app.page.get_by_role("button", name="Search", exact=True).click()
-    expect(app.page.get_by_role("region", name="Search results").get_by_role("link", name=resource)).to_be_visible()
+    results = app.page.get_by_role("region", name="Search results")
+    expect(results.get_by_role("link", name=resource)).to_be_visible()
     # When they open the module in the training room and mark its lesson done
     app.page.get_by_role("navigation", name="Rooms").get_by_role("link", name="Training").click()
     card = app.page.get_by_role("listitem").filter(has=app.page.get_by_role("heading", name=module))
@@ -85,7 +87,8 @@ def test_a_partner_starts_a_conversation_and_replies_in_it(app: App) -> None:
     # Then both messages are in the thread, and the conversation is listed
     expect(thread.get_by_text(reply)).to_be_visible()
     expect(thread.get_by_role("listitem")).to_have_count(2)
-    expect(app.page.get_by_role("list", name="Conversations").get_by_role("button", name=subject)).to_be_visible()
+    conversations = app.page.get_by_role("list", name="Conversations")
+    expect(conversations.get_by_role("button", name=subject)).to_be_visible()
 
 
 def test_a_partner_uploads_a_shared_file_and_sees_it_listed(app: App) -> None:
