@@ -93,7 +93,7 @@ class Stack:
         pool = UserPool(self.cloud.client("cognito-idp"), pools[0]) if len(pools) == 1 else None
         endpoints = LocalEndpoints(
             issuer=self.issuer, health=self.health, scheduler=self.scheduler, schedules=schedules, pool=pool,
-            web=WebApp())
+            web=WebApp(files_origin=self.cloud.endpoint))
         self.server = LocalServer(self.port, gateway, endpoints)
         self.port = self.server.port
         self.server.start()

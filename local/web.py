@@ -16,9 +16,10 @@ from local.gateway import HttpRequest, HttpResponse
 DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 # The policy web/hosting.yaml sets in AWS, with the API on this same origin: the browser tests,
 # which fail on any console error, so also prove the app never needs more than it allows.
+# ``connect-src`` also names the files' S3 endpoint: the portal uploads there with presigned POSTs.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'{files}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 NOT_BUILT = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Trellis</title></head>
@@ -31,6 +32,11 @@ see <a href="/docs">/docs</a>.</p></body></html>
 @dataclass
 class WebApp:
     dist: Path = DIST
+    files_origin: str | None = None  # where presigned uploads go (moto's S3 locally)
+
+    @property
+    def content_security_policy(self) -> str:
+        return CONTENT_SECURITY_POLICY.format(files=f" {self.files_origin}" if self.files_origin else "")
 
     def handle(self, request: HttpRequest) -> HttpResponse | None:
         """The build's file at this path, or None when the path is not one of them."""
@@ -43,7 +49,7 @@ class WebApp:
                 return HttpResponse(200, [("content-type", "text/html; charset=utf-8")], NOT_BUILT.encode())
             # Never cached: it names the current build's hashed assets.
             headers = [("content-type", "text/html; charset=utf-8"), ("cache-control", "no-cache"),
-                       ("content-security-policy", CONTENT_SECURITY_POLICY),
+                       ("content-security-policy", self.content_security_policy),
                        ("x-content-type-options", "nosniff")]
             return HttpResponse(200, headers, index.read_bytes())
         file = self._file(path)

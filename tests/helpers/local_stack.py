@@ -121,7 +121,8 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
             try:
                 if session.get(local.url("/local/health"), timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            # a loaded machine may answer late while the stack starts
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"the local stack was not healthy within {START_TIMEOUT_SECONDS:.0f} s:\n"

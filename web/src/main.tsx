@@ -11,6 +11,8 @@ import { Login } from "./pages/Login";
 import { Notifications } from "./pages/Notifications";
 import { Partners } from "./pages/Partners";
 import { Dashboard, DealsRoom, LeadsRoom, Programs } from "./pages/Portal";
+import { ContentRoom, MessagesRoom, NetworkRoom, ProjectsRoom, SharedFilesRoom, TrainingRoom } from "./pages/portal/Rooms";
+import { NotificationPreferences, Team } from "./pages/portal/Settings";
 import { Deals } from "./pages/Deals";
 import { Reports } from "./pages/Reports";
 import { Settings } from "./pages/Settings";
@@ -70,7 +72,11 @@ function App() {
         { path: "/reports", label: "Reports" },
         { path: "/settings", label: "Settings" },
       ]
-    : [{ path: "/portal", label: "Programs" }];
+    : [
+        { path: "/portal", label: "Programs" },
+        { path: "/team", label: "Team" },
+        { path: "/preferences", label: "Preferences" },
+      ];
   const section = route[0] ?? (vendor ? "partners" : "portal");
 
   return (
@@ -124,8 +130,16 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
   if (section === "portal" && id) {
     if (tab === "leads") return <LeadsRoom partnershipId={id} />;
     if (tab === "deals") return <DealsRoom partnershipId={id} />;
+    if (tab === "resources" || tab === "brand") return <ContentRoom key={tab} partnershipId={id} room={tab} />;
+    if (tab === "files") return <SharedFilesRoom partnershipId={id} />;
+    if (tab === "training") return <TrainingRoom partnershipId={id} />;
+    if (tab === "projects") return <ProjectsRoom partnershipId={id} />;
+    if (tab === "messages") return <MessagesRoom partnershipId={id} />;
+    if (tab === "network") return <NetworkRoom partnershipId={id} />;
     return <Dashboard partnershipId={id} />;
   }
+  if (section === "team") return <Team />;
+  if (section === "preferences") return <NotificationPreferences />;
   return <Programs />;
 }
 

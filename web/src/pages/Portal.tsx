@@ -8,6 +8,8 @@ import type { Deal, Lead, PortalDashboard, PortalProgram } from "../types";
 import { DealsTable } from "./Deals";
 import { useApi } from "../useApi";
 import { money } from "./Leads";
+import { humanise } from "./portal/model";
+import { RoomNav } from "./portal/RoomNav";
 
 // Only what the bar chart uses, so the bundle carries no other chart types.
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -29,7 +31,10 @@ export function Programs() {
                     <a href={href(`/portal/${program.partnership_id}`)}>{program.vendor_organisation_name ?? "A vendor"}</a>
                   </h2>
                   <p className="muted">
-                    {[program.partnership_type, program.tier, program.stage].filter(Boolean).join(" · ")}
+                    {[program.partnership_type, program.tier && `${humanise(program.tier)} tier`, program.stage && `${humanise(program.stage)} stage`]
+                      .filter(Boolean)
+                      .map((part) => humanise(part as string))
+                      .join(" · ")}
                     {program.archived ? " · archived" : ""}
                   </p>
                 </li>
@@ -42,21 +47,8 @@ export function Programs() {
   );
 }
 
-export function PortalNav({ partnershipId, current }: { partnershipId: string; current: "dashboard" | "leads" | "deals" }) {
-  return (
-    <nav aria-label="Rooms" className="subnav">
-      <a href={href(`/portal/${partnershipId}`)} aria-current={current === "dashboard" ? "page" : undefined}>
-        Dashboard
-      </a>
-      <a href={href(`/portal/${partnershipId}/leads`)} aria-current={current === "leads" ? "page" : undefined}>
-        Leads room
-      </a>
-      <a href={href(`/portal/${partnershipId}/deals`)} aria-current={current === "deals" ? "page" : undefined}>
-        Deals room
-      </a>
-      <a href={href("/portal")}>All programs</a>
-    </nav>
-  );
+export function PortalNav({ partnershipId, current }: { partnershipId: string; current: string }) {
+  return <RoomNav partnershipId={partnershipId} current={current} />;
 }
 
 export function Dashboard({ partnershipId }: { partnershipId: string }) {
@@ -69,8 +61,8 @@ export function Dashboard({ partnershipId }: { partnershipId: string }) {
         {(figures) => (
           <>
             <dl className="figures">
-              <Figure label="Tier" value={figures.tier ?? "—"} />
-              <Figure label="Stage" value={figures.stage ?? "—"} />
+              <Figure label="Tier" value={humanise(figures.tier) || "—"} />
+              <Figure label="Stage" value={humanise(figures.stage) || "—"} />
               <Figure label="Leads submitted" value={String(figures.leads_submitted)} />
               <Figure label="Conversion" value={figures.conversion_rate ? `${figures.conversion_rate} %` : "—"} />
               <Figure label="Won revenue" value={figures.won_revenue.map((m) => money(m.amount, m.currency)).join(", ") || "—"} />
