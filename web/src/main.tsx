@@ -4,12 +4,15 @@ import { api } from "./api";
 import { hostedLogout, finishHostedLogin } from "./cognito";
 import { ErrorBox, Loading } from "./components";
 import { config, loadConfig } from "./config";
+import { Accounts } from "./pages/Accounts";
+import { Import } from "./pages/Import";
 import { Leads } from "./pages/Leads";
 import { Login } from "./pages/Login";
 import { Notifications } from "./pages/Notifications";
 import { Partners } from "./pages/Partners";
 import { Dashboard, DealsRoom, LeadsRoom, Programs } from "./pages/Portal";
 import { Deals } from "./pages/Deals";
+import { Referrals } from "./pages/Referrals";
 import { Reports } from "./pages/Reports";
 import { href, navigate, useRoute } from "./router";
 import { clearSession, currentSession, saveSession, type Session } from "./session";
@@ -62,6 +65,8 @@ function App() {
         { path: "/partners", label: "Partners" },
         { path: "/leads", label: "Leads" },
         { path: "/deals", label: "Deals" },
+        { path: "/accounts", label: "Accounts" },
+        { path: "/referrals", label: "Referrals" },
         { path: "/reports", label: "Reports" },
       ]
     : [{ path: "/portal", label: "Programs" }];
@@ -109,6 +114,8 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
   if (vendor) {
     if (section === "leads") return <Leads tab={id} />;
     if (section === "deals") return <Deals tab={id} />;
+    if (section === "accounts") return id === "import" ? <Import /> : <Accounts id={id} action={tab} />;
+    if (section === "referrals") return <Referrals direction={id} />;
     if (section === "reports") return <Reports />;
     return <Partners selectedId={section === "partners" ? id : undefined} tab={tab} />;
   }
