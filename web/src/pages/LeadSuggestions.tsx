@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { api } from "../api";
-import { Empty, ErrorBox, Show } from "../components";
+import { Empty, ErrorBox, Show, nameOf } from "../components";
 import { stageLabel, type RoutingSuggestions, type Suggestion } from "../crmTypes";
-import type { Lead } from "../types";
+import type { Lead, Program } from "../types";
 import { useApi } from "../useApi";
 
 /** A lead not sent yet: the partners routing suggests, why each scores, and sending to one. */
@@ -26,7 +26,9 @@ export function LeadSuggestions({ lead, onSent }: { lead: Lead; onSent: () => vo
 }
 
 function SuggestionList({ lead, onSent }: { lead: Lead; onSent: () => void }) {
-  const suggestions = useApi(() => api<RoutingSuggestions>(`/leads/${lead.id}/suggestions`, { query: { limit: 5 } }), [lead.id]);
+  const suggestions = useApi(() => api<RoutingSuggestions>(`/leads/${lead.id}/suggestions`, { query: { limit: 10 } }), [lead.id]);
+  // Tiers come as the program's ids; the program names them (a failure leaves the id).
+  const program = useApi(() => api<Program>("/program"), []);
   return (
     <Show loadable={suggestions} what="suggested partners">
       {(answer) =>
@@ -38,7 +40,13 @@ function SuggestionList({ lead, onSent }: { lead: Lead; onSent: () => void }) {
         ) : (
           <ol className="plain" aria-label={`Suggested partners for ${lead.company_name}`}>
             {answer.items.map((suggestion) => (
-              <SuggestionItem key={suggestion.partnership_id} lead={lead} suggestion={suggestion} onSent={onSent} />
+              <SuggestionItem
+                key={suggestion.partnership_id}
+                lead={lead}
+                suggestion={suggestion}
+                tier={suggestion.tier ? nameOf(program.data?.tiers, suggestion.tier) : null}
+                onSent={onSent}
+              />
             ))}
           </ol>
         )
@@ -47,7 +55,7 @@ function SuggestionList({ lead, onSent }: { lead: Lead; onSent: () => void }) {
   );
 }
 
-function SuggestionItem({ lead, suggestion, onSent }: { lead: Lead; suggestion: Suggestion; onSent: () => void }) {
+function SuggestionItem({ lead, suggestion, tier, onSent }: { lead: Lead; suggestion: Suggestion; tier: string | null; onSent: () => void }) {
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
   const headingId = `suggestion-${lead.id}-${suggestion.partnership_id}`;
@@ -74,12 +82,12 @@ function SuggestionItem({ lead, suggestion, onSent }: { lead: Lead; suggestion: 
         </span>
       </div>
       <p className="muted">
-        {[stageLabel(suggestion.partnership_type), suggestion.tier && `Tier ${suggestion.tier}`].filter(Boolean).join(" · ")}
+        {[stageLabel(suggestion.partnership_type), tier && `Tier ${tier}`].filter(Boolean).join(" · ")}
       </p>
       {suggestion.explanation.length > 0 ? (
         <ul className="explanation" aria-label={`Why ${suggestion.company_name} scores ${suggestion.score}`}>
           {suggestion.explanation.map((reason) => (
-            <li key={`${reason.criterion}:${reason.detail}`}>
+            <li key={`${reason.criterion}:${reason.detail}`} className={reason.points ? undefined : "muted"}>
               <strong>{stageLabel(reason.criterion)}</strong> +{reason.points}: {reason.detail}
             </li>
           ))}

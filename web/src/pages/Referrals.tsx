@@ -4,7 +4,6 @@ import { Empty, ErrorBox, Loading, formatDate } from "../components";
 import type { Referral } from "../crmTypes";
 import { href } from "../router";
 import type { Partnership } from "../types";
-import { useApi } from "../useApi";
 
 const DIRECTIONS = [
   { id: "in", label: "To our deals", empty: "No one has referred a deal of yours yet." },
@@ -18,8 +17,19 @@ export function Referrals({ direction = "in" }: { direction?: string }) {
   const [items, setItems] = useState<Referral[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [state, setState] = useState<"loading" | "ready" | Error>("loading");
-  // Referrals name the referrer's partnership; the partners list gives it a name.
-  const partners = useApi(() => api<Page<Partnership>>("/partnerships", { query: { limit: 100 } }), []);
+  // A referral names the partnership it came through, not its company: look each one up once.
+  const [names, setNames] = useState<Record<string, string>>({});
+  const partnershipIds = [...new Set(items.map((entry) => entry.partnership_id).filter((id): id is string => Boolean(id)))];
+  const missing = partnershipIds.filter((id) => !(id in names)).join(",");
+  useEffect(() => {
+    if (!missing) return;
+    for (const id of missing.split(",")) {
+      api<Partnership>(`/partnerships/${id}`).then(
+        (partnership) => setNames((previous) => ({ ...previous, [id]: partnership.company_name })),
+        () => setNames((previous) => ({ ...previous, [id]: "" })),
+      );
+    }
+  }, [missing]);
 
   async function load(from: string | null) {
     setState("loading");
@@ -40,8 +50,8 @@ export function Referrals({ direction = "in" }: { direction?: string }) {
   }, [current.id]);
 
   function partnerName(referral: Referral): string {
-    const partner = partners.data?.items.find((entry) => entry.id === referral.partnership_id);
-    return partner?.company_name ?? (referral.direction === "in" ? referral.referrer_organisation_id : referral.owner_organisation_id);
+    const name = referral.partnership_id ? names[referral.partnership_id] : undefined;
+    return name || (referral.direction === "in" ? referral.referrer_organisation_id : referral.owner_organisation_id);
   }
 
   function replaced(updated: Referral) {
