@@ -64,6 +64,19 @@ def test_a_vendor_creates_an_account_and_adds_a_contact(app: App, console: Conso
     expect(contact).to_contain_text("ada@blueyonder.example")
 
 
+def test_on_a_phone_the_demo_accounts_open_with_their_contacts(phone_app: App) -> None:
+    # Given the demo's accounts (local/seed_crm.py), on a phone
+    phone_app.sign_in(VENDOR_ADMIN)
+    phone_app.open("/accounts")
+    # When the admin filters customers and opens one
+    phone_app.page.get_by_label("Lifecycle stage").select_option(label="Customer")
+    expect(phone_app.page.get_by_role("link", name="Litware Inc")).to_have_count(0)
+    phone_app.page.get_by_role("link", name="Fourth Coffee").click()
+    # Then its page lists its contacts
+    expect(phone_app.page.get_by_role("heading", level=1, name="Fourth Coffee")).to_be_visible()
+    expect(phone_app.page.get_by_role("heading", name="Marta Jansen")).to_be_visible()
+
+
 def test_importing_a_csv_shows_the_summary_and_the_rejected_row(app: App, tmp_path: Path) -> None:
     # Given a CSV of two accounts, the second without the website that matches accounts
     name = _unique("Northwind Traders")
