@@ -291,9 +291,50 @@ function AccountDetail({ id }: { id: string }) {
             </dl>
             {loaded.notes && <p>{loaded.notes}</p>}
             <Contacts accountId={loaded.id} />
+            <DeleteAccount account={loaded} />
           </>
         )}
       </Show>
+    </section>
+  );
+}
+
+function DeleteAccount({ account }: { account: Account }) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api<null>(`/accounts/${account.id}`, { method: "DELETE" });
+      navigate("/accounts");
+    } catch (failure) {
+      setError(failure as Error);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-label="Delete the account" className="stacked">
+      {error && <ErrorBox error={error} />}
+      <div className="actions">
+        {confirming ? (
+          <>
+            <button type="button" className="danger" onClick={() => void remove()} disabled={busy}>
+              Delete {account.name} and its contacts
+            </button>
+            <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
+              Keep it
+            </button>
+          </>
+        ) : (
+          <button type="button" onClick={() => setConfirming(true)}>
+            Delete account…
+          </button>
+        )}
+      </div>
     </section>
   );
 }
