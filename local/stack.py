@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local import demo, moto_server, seed, seed_program
+from local import demo, moto_server, seed, seed_crm, seed_program
 from local.auth import LocalIssuer, authorizer_config, load_or_create_key
 from local.endpoints import LocalEndpoints
 from local.gateway import ApiGateway, CorsConfig
@@ -155,6 +155,7 @@ class Stack:
         seed.seed_partner_links(self.workers[writer].environment, seed.partner_links(self.url, issuer.issue))
         seed.seed_leads(self.url, issuer.issue)
         seed_program.seed_program(self.url, issuer.issue)
+        seed_crm.seed_crm(self.url, issuer.issue)
         self.timings.mark("demo written")
         delivered = seed.wait_for_notifications(self.url, issuer.issue, expected)
         self.demo_status = "loaded" if delivered else "loaded (some notifications still in flight)"

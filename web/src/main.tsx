@@ -4,6 +4,8 @@ import { api } from "./api";
 import { hostedLogout, finishHostedLogin } from "./cognito";
 import { ErrorBox, Loading } from "./components";
 import { config, loadConfig } from "./config";
+import { Accounts } from "./pages/Accounts";
+import { Import } from "./pages/Import";
 import { Commissions } from "./pages/Commissions";
 import { Leads } from "./pages/Leads";
 import { Network } from "./pages/Network";
@@ -14,6 +16,7 @@ import { Dashboard, DealsRoom, LeadsRoom, Programs } from "./pages/Portal";
 import { ContentRoom, MessagesRoom, NetworkRoom, ProjectsRoom, SharedFilesRoom, TrainingRoom } from "./pages/portal/Rooms";
 import { NotificationPreferences, Team } from "./pages/portal/Settings";
 import { Deals } from "./pages/Deals";
+import { Referrals } from "./pages/Referrals";
 import { Reports } from "./pages/Reports";
 import { Settings } from "./pages/Settings";
 import { href, navigate, useRoute } from "./router";
@@ -67,6 +70,8 @@ function App() {
         { path: "/partners", label: "Partners" },
         { path: "/leads", label: "Leads" },
         { path: "/deals", label: "Deals" },
+        { path: "/accounts", label: "Accounts" },
+        { path: "/referrals", label: "Referrals" },
         { path: "/commissions", label: "Commissions" },
         { path: "/network", label: "Network" },
         { path: "/reports", label: "Reports" },
@@ -121,6 +126,8 @@ function Page({ route, vendor, onNotificationsChanged }: { route: string[]; vend
   if (vendor) {
     if (section === "leads") return <Leads tab={id} />;
     if (section === "deals") return <Deals tab={id} />;
+    if (section === "accounts") return id === "import" ? <Import /> : <Accounts id={id} action={tab} />;
+    if (section === "referrals") return <Referrals direction={id} />;
     if (section === "reports") return <Reports />;
     if (section === "commissions") return <Commissions />;
     if (section === "network") return <Network />;

@@ -4,6 +4,7 @@ import { Empty, ErrorBox, Show, formatDate } from "../components";
 import { href } from "../router";
 import type { Lead } from "../types";
 import { useApi } from "../useApi";
+import { LeadSuggestions } from "./LeadSuggestions";
 
 export function money(amount: string | null, currency: string | null): string {
   if (!amount) return "—";
@@ -91,6 +92,7 @@ function LeadCard({ lead, actionable, onChanged }: { lead: Lead; actionable: boo
       <p className="muted">Created {formatDate(lead.created_at)}</p>
       {lead.status === "declined" && lead.decline_reason && <p>Declined: {lead.decline_reason}</p>}
       {error && <ErrorBox error={error} />}
+      {lead.status === "not_sent" && <LeadSuggestions lead={lead} onSent={onChanged} />}
       {actionable &&
         lead.status === "sent" &&
         (declining ? (
