@@ -14,7 +14,8 @@ it in the web app::
 
     python -m bench.generate --size M --org org-acme --endpoint http://127.0.0.1:<moto port>
 
-(``make demo-data SIZE=M`` finds the moto port from the local stack's health endpoint.)
+or ``make demo-data SIZE=M`` (``--stack http://127.0.0.1:3000``: the moto endpoint is read from the
+stack's ``/local/health``).
 
 Not generated (yet): the partner organisations' copies of leads and deals, the report cells
 (``bench/reports.py`` fills its own), accounts, commissions and notifications.
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Literal
 
 from local.template import ROOT
 
@@ -76,8 +77,10 @@ NAME_PARTS = (("Nord", "Blue", "Summit", "Bright", "Iron", "Cedar", "Vertex", "D
                "Data", "Cloud"),
               ("GmbH", "Ltd", "Inc.", "SA", "BV", "AB", "S.r.l.", "Oy"))
 CURRENCIES = {"US": "USD", "GB": "GBP", "CH": "CHF", "SE": "SEK", "CA": "CAD", "AU": "AUD", "JP": "JPY"}
-LEAD_STATUSES = ("sent", "accepted", "accepted", "declined")
-DEAL_STATUSES = ("open", "open", "closed_won", "closed_lost")
+LEAD_STATUSES: tuple[Literal["sent", "accepted", "declined"], ...] = (
+    "sent", "accepted", "accepted", "declined")
+DEAL_STATUSES: tuple[Literal["open", "closed_won", "closed_lost"], ...] = (
+    "open", "open", "closed_won", "closed_lost")
 VENDOR_ROLES = ("admin", "partner_manager", "partner_manager", "member")
 PARTNER_ROLES = ("partner_admin", "sales", "sales", "marketing")
 
@@ -103,7 +106,8 @@ def _id(rng: random.Random) -> str:
 
 def _icp(rng: random.Random) -> dict[str, Any]:
     shape = rng.random()
-    countries = [] if shape < 0.1 else list(dict.fromkeys(rng.choices(COUNTRIES, WEIGHTS, k=rng.randint(1, 3))))
+    picked = rng.choices(COUNTRIES, WEIGHTS, k=rng.randint(1, 3))
+    countries = [] if shape < 0.1 else list(dict.fromkeys(picked))
     return {
         "countries": countries,
         "industries": rng.sample(INDUSTRIES, rng.randint(0, 3)),
@@ -168,7 +172,8 @@ def program_items(size: Size, *, seed: int, organisation_id: str,
             kind, parent = "distributor", None
             program.distributors.append(pid)
         elif index < size.distributors * (1 + subs_per_distributor):
-            kind, parent = "distributor", program.distributors[(index - size.distributors) // subs_per_distributor]
+            parent_index = (index - size.distributors) // subs_per_distributor
+            kind, parent = "distributor", program.distributors[parent_index]
             program.sub_distributors.append(pid)
         else:
             kind = rng.choice(TYPES)
@@ -196,7 +201,8 @@ def program_items(size: Size, *, seed: int, organisation_id: str,
         icp.countries, icp.industries = icp_values["countries"], icp_values["industries"]
         icp.min_employees = icp_values["company_size"]["min_employees"]
         icp.max_employees = icp_values["company_size"]["max_employees"]
-        icp.keywords, icp.sub_categories, icp.version = icp_values["keywords"], icp_values["sub_categories"], 1
+        icp.keywords, icp.sub_categories = icp_values["keywords"], icp_values["sub_categories"]
+        icp.version = 1
         icp.updated_at = created
         yield emit(PARTNERS_TABLE, icp)
         if kind == "distributor" or parent:
@@ -255,7 +261,7 @@ def _leads(size: Size, rng: random.Random, org: str, start: datetime,
     deal_every = max(1, size.leads // size.deals) if size.deals else 0
     parties = [Participant(organisation_id=org, role="vendor")]
     for index in range(size.leads):
-        pid, _kind, distributor, partner_org, _name_ = rng.choice(senders)
+        pid, _, distributor, partner_org, _ = rng.choice(senders)
         lead_id = f"{index:08d}{rng.getrandbits(96):024x}"
         created = start + timedelta(minutes=5 * index)
         country = rng.choices(COUNTRIES, WEIGHTS)[0]
@@ -269,7 +275,8 @@ def _leads(size: Size, rng: random.Random, org: str, start: datetime,
         record = LeadRecord(
             id=lead_id, vendor_organisation_id=org, origin="distributor" if via_distributor else "partner",
             status=status,
-            sender_organisation_id=f"org-p{distributor[:12]}" if via_distributor and distributor else partner_org,
+            sender_organisation_id=(f"org-p{distributor[:12]}" if via_distributor and distributor
+                                    else partner_org),
             receiver_organisation_id=partner_org if via_distributor else org, partnership_id=pid,
             distributor_partnership_id=distributor if via_distributor else None,
             company_name=f"{_name(rng)} (customer {index})", country=country,
@@ -310,10 +317,6 @@ def _leads(size: Size, rng: random.Random, org: str, start: datetime,
             )
 
 
-class BatchWriter(Protocol):
-    def batch_write_item(self, **kwargs: Any) -> dict[str, Any]: ...
-
-
 @dataclass
 class Written:
     items: int = 0
@@ -321,7 +324,7 @@ class Written:
     retries: int = 0
 
 
-def write_batches(client: BatchWriter, requests: Iterable[tuple[str, dict[str, Any]]], *,
+def write_batches(client: Any, requests: Iterable[tuple[str, dict[str, Any]]], *,
                   pause: Callable[[float], None] = time.sleep, max_attempts: int = 12) -> Written:
     """Put every (table, DynamoDB-JSON item) with BatchWriteItem, 25 a call, sending UnprocessedItems
     again (with a growing pause) until none is left."""
@@ -361,7 +364,7 @@ def serialised(items: Iterable[tuple[str, Any]], tables: dict[str, str] | None =
         yield (tables or {}).get(table, table), item.serialize()
 
 
-def generate(client: BatchWriter, size: str, *, seed: int = 7, organisation_id: str = "org-bench",
+def generate(client: Any, size: str, *, seed: int = 7, organisation_id: str = "org-bench",
              tables: dict[str, str] | None = None) -> tuple[Program, Written]:
     program = Program(organisation_id)
     items = program_items(SIZES[size], seed=seed, organisation_id=organisation_id, program=program)
@@ -375,17 +378,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--org", default="org-acme", help="the vendor organisation owning the program")
-    parser.add_argument("--endpoint", required=True, help="DynamoDB endpoint, e.g. the local stack's moto")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--endpoint", help="a DynamoDB endpoint, e.g. the local stack's moto")
+    where.add_argument("--stack", help="a running local stack's URL (its moto is found from /local/health)")
     parser.add_argument("--region", default="eu-west-1")
     arguments = parser.parse_args(argv)
+    if arguments.stack:
+        import requests
+
+        health = requests.get(f"{arguments.stack.rstrip('/')}/local/health", timeout=10).json()
+        arguments.endpoint = health["aws_endpoint_url"]
     client = boto3.client("dynamodb", endpoint_url=arguments.endpoint, region_name=arguments.region,
-                          aws_access_key_id="local", aws_secret_access_key="local")  # nosec B106 # moto
+                          aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106  # nosec B106 # moto takes any
     started = time.perf_counter()
     program, written = generate(client, arguments.size, seed=arguments.seed, organisation_id=arguments.org)
     seconds = time.perf_counter() - started
-    print(f"{arguments.size}: {len(program.partnerships):,} partnerships ({len(program.distributors)} distributors,"
-          f" {len(program.sub_distributors)} sub-distributors) for {arguments.org}; {written.items:,} items in"
-          f" {written.calls:,} BatchWriteItem calls ({written.retries} retried) in {seconds:.1f} s")
+    print(f"{arguments.size}: {len(program.partnerships):,} partnerships ({len(program.distributors)} "
+          f"distributors, {len(program.sub_distributors)} sub-distributors) for {arguments.org}; "
+          f"{written.items:,} items in {written.calls:,} BatchWriteItem calls ({written.retries} retried) "
+          f"in {seconds:.1f} s")
 
 
 if __name__ == "__main__":
