@@ -78,7 +78,7 @@ OVERHEAD_NOTES = """\
   DynamoDB JSON into an item (outside botocore's call), the logic builds the pydantic view, and
   Powertools validates the response model and dumps it to JSON. The same page costs the same at S and
   L, so the goal's purpose (no hidden work that grows with the data) holds; the 1 ms budget does not
-  fit a page of 50 full objects on this shared, loaded machine (load average ~9 on 2 cores, so the
+  fit a page of 50 full objects on this shared, loaded machine (load average 9 to 25 on 2 cores, so the
   milliseconds are inflated). Not fixed in this round: the next step would be to measure per-item cost
   on a quiet machine and, if it stays above ~0.05 ms an item, to skip Powertools' response
   validation for list routes (the views are built from validated models already).
