@@ -74,7 +74,8 @@ OVERHEAD_NOTES = """\
   request, moto answering, parsing the answer), p50 over 22 calls of each read and over the one call
   of each write, at the large size (the handler module warm, as in a warm Lambda).
 - It follows the items a response carries, never the program's size: a GetItem of one partnership or
-  lead stays near the 1 ms goal, a page of 25 to 50 items costs several ms. Per item, PynamoDB turns
+  lead stays near the 1 ms goal, a page of 25 to 50 items costs several ms. Not yet profiled apart
+  from moto; the likely per-item costs: PynamoDB turns
   DynamoDB JSON into an item (outside botocore's call), the logic builds the pydantic view, and
   Powertools validates the response model and dumps it to JSON. The same page costs the same at S and
   L, so the goal's purpose (no hidden work that grows with the data) holds; the 1 ms budget does not
