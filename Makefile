@@ -20,7 +20,7 @@ WEB_BUILD := web/dist/index.html
 CHROMIUM := /usr/bin/chromium
 APT := $(if $(filter 0,$(shell id -u)),,sudo )
 
-.PHONY: help install web chromium run test test-fast test-browser lint audit fuzz openapi bench build sam-tools clean
+.PHONY: help install web chromium run test test-fast test-browser lint audit fuzz openapi bench demo-data build sam-tools clean
 
 help:
 	@echo "make run      install, start the local stack on http://127.0.0.1:$(PORT) with demo data"
@@ -30,6 +30,7 @@ help:
 	@echo "make openapi  write docs/openapi.json (the merged document of all services)"
 	@echo "make bench    benchmarks: cold imports, partners lists, leads routing (writes bench/RESULTS.md)"
 	@echo "             PARTS=\"routing\" runs only the parts named and rewrites only their sections"
+	@echo "make demo-data SIZE=S|M|L  a generated program for the demo vendor in the running local stack"
 	@echo "make audit    checkov on template.yaml, pip-audit on the dependencies, bandit on the code"
 	@echo "make fuzz     schemathesis over the API of a local stack of its own (no 5xx, invalid input refused)"
 	@echo "make build    sam validate --lint and sam build (installs the SAM CLI in $(SAM_VENV))"
@@ -78,6 +79,10 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(PARTS)
+
+SIZE ?= S
+demo-data: $(STAMP)
+	$(BIN)/python -m bench.generate --size $(SIZE) --stack http://127.0.0.1:$(PORT)
 
 $(AUDIT_STAMP):
 	$(PYTHON) -m venv $(AUDIT_VENV)

@@ -10,11 +10,12 @@ import os
 import platform
 import subprocess  # nosec B404 # runs git and this project's own modules
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import crm_import, imports, leads, notifications, partners, reports, routing
+from bench import crm_import, imports, leads, notifications, partners, pipeline, reports, routing
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -49,6 +50,7 @@ PARTNER_NOTES = """\
 """
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "9"))
+GOAL_MINUTES = 30
 
 
 def _commit() -> str:
@@ -65,12 +67,31 @@ def _imports() -> str:
     return imports.table(base, results, floors) + "\n\n" + IMPORT_NOTES
 
 
+OVERHEAD_NOTES = """\
+### The handler's own time
+
+- "Own time" is the handler's wall time minus the time inside botocore's API calls (serialising the
+  request, moto answering, parsing the answer), p50 over 22 calls of each read and over the one call
+  of each write, at the large size (the handler module warm, as in a warm Lambda).
+- It follows the items a response carries, never the program's size: a GetItem of one partnership or
+  lead stays near the 1 ms goal, a page of 25 to 50 items costs several ms. Not yet profiled apart
+  from moto; the likely per-item costs: PynamoDB turns
+  DynamoDB JSON into an item (outside botocore's call), the logic builds the pydantic view, and
+  Powertools validates the response model and dumps it to JSON. The same page costs the same at S and
+  L, so the goal's purpose (no hidden work that grows with the data) holds; the 1 ms budget does not
+  fit a page of 50 full objects on this shared, loaded machine (load average 9 to 25 on 2 cores, so the
+  milliseconds are inflated). Not fixed in this round: the next step would be to measure per-item cost
+  on a quiet machine and, if it stays above ~0.05 ms an item, to skip Powertools' response
+  validation for list routes (the views are built from validated models already).
+"""
+
+
 def _partners() -> str:
-    return partners.table(partners.measure()) + "\n\n" + PARTNER_NOTES
+    return partners.table(partners.measure()) + "\n\n" + PARTNER_NOTES + "\n" + OVERHEAD_NOTES
 
 
 def _leads() -> str:
-    return leads.table(leads.measure())
+    return leads.table(leads.measure()) + "\n\n" + OVERHEAD_NOTES
 
 
 def _crm_import() -> str:
@@ -86,8 +107,18 @@ def _routing() -> str:
     return routing.table(*routing.measure()) + "\n\n" + routing.NOTES
 
 
+_in_process: list[float] = []  # the consumer's events/s in process, for the pipe's ratio
+
+
 def _notifications() -> str:
-    return notifications.table(*notifications.measure()) + "\n\n" + notifications.NOTES
+    rules, floor, digest = notifications.measure()
+    _in_process.append(rules.per_second)
+    return notifications.table(rules, floor, digest) + "\n\n" + notifications.NOTES
+
+
+def _pipeline() -> str:
+    in_process = _in_process[-1] if _in_process else None
+    return pipeline.table(pipeline.measure(), in_process) + "\n\n" + pipeline.NOTES
 
 
 # part → (its heading in RESULTS.md, what writes its section)
@@ -100,7 +131,9 @@ PARTS: dict[str, tuple[str, Callable[[], str]]] = {
     "crm_import": ("## Leads service: CSV import of accounts beside a raw BatchWriteItem", _crm_import),
     "notifications": ("## Notifications: events through the consumer, and a digest for 10,000 users",
                       _notifications),
+    "pipeline": ("## Events per second through the local stack's pipe", _pipeline),
 }
+RUN_FIRST = ("partners", "leads", "pipeline", "crm_import", "routing", "reports", "imports")
 
 
 def _header() -> str:
@@ -134,22 +167,38 @@ def main(names: list[str]) -> None:
     unknown = [name for name in names if name not in PARTS]
     if unknown:
         raise SystemExit(f"unknown part(s) {', '.join(unknown)}; the parts are: {', '.join(PARTS)}")
-    chosen = names or list(PARTS)
+    # All parts: the quick ones first, so a run stopped midway has the most sections updated.
+    chosen = names or sorted(PARTS, key=lambda name: RUN_FIRST.index(name) if name in RUN_FIRST else 99)
+    started = time.monotonic()
     bodies = {}
     for name in chosen:
         heading, run = PARTS[name]
-        bodies[heading] = run()
-        print(f"{heading}\n\n{bodies[heading]}")
+        part_started = time.monotonic()
+        try:
+            bodies[heading] = run()
+        except Exception as error:  # one broken part must not lose the others' figures
+            bodies[heading] = f"**This part failed:** `{type(error).__name__}: {error}`"
+        print(f"[{name}: {(time.monotonic() - part_started) / 60:.1f} min]", flush=True)
+        print(f"{heading}\n\n{bodies[heading]}", flush=True)
+        # Each part's section is written as soon as it is done, so that a run stopped midway (or a
+        # part run alone) keeps what it measured; the other sections keep their earlier figures.
+        _write_sections({heading: bodies[heading]})
     if not names:
-        text = _header() + "\n".join(f"{heading}\n\n{body}" for heading, body in bodies.items())
-    else:
-        head, sections = _sections(RESULTS.read_text() if RESULTS.exists() else _header())
-        stamp = f"_This section alone: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}._\n\n"
-        for heading, body in bodies.items():
-            sections[heading] = "\n" + stamp + body + "\n"
-        text = head + "".join(f"{heading}\n{body}" for heading, body in sections.items())
-    RESULTS.write_text(text)
+        minutes = (time.monotonic() - started) / 60
+        goal = "holds" if minutes <= GOAL_MINUTES else "MISSES"
+        wall = (f"- total wall time of this `make bench`: {minutes:.1f} min "
+                f"(goal ≤ {GOAL_MINUTES} min: {goal})\n")
+        RESULTS.write_text(_header().replace("- method:", wall + "- method:", 1) + "\n".join(
+            f"{heading}\n\n{bodies[heading]}" for heading, _ in PARTS.values()))
     print(f"\nwritten to {RESULTS}")
+
+
+def _write_sections(bodies: dict[str, str]) -> None:
+    head, sections = _sections(RESULTS.read_text() if RESULTS.exists() else _header())
+    stamp = f"_This section alone: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}._\n\n"
+    for heading, body in bodies.items():
+        sections[heading] = "\n" + stamp + body + "\n"
+    RESULTS.write_text(head + "".join(f"{heading}\n{body}" for heading, body in sections.items()))
 
 
 if __name__ == "__main__":

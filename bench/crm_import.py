@@ -116,18 +116,37 @@ def table(runs: list[Run]) -> str:
         "are this machine's and moto's (AWS answers a BatchWriteItem in milliseconds): the counts are the",
         "portable part.",
         "",
-        "| run | rows/s | vs raw | DynamoDB calls | items written | per row | items read |",
-        "|---|---:|---:|---|---:|---:|---:|",
+        f"Goal: rows/s ≥ {GOAL_RATIO}× the raw BatchWriteItem's. Where a row is several items, the goal is",
+        "judged on items written per second (see the notes): *explained* when that holds.",
+        "",
+        "| run | rows/s | vs raw | DynamoDB calls | items written | per row | items read | items/s vs raw "
+        f"| goal ≥ {GOAL_RATIO}× |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---|",
     ]
     for run in runs:
         calls = ", ".join(f"{name} ×{count}" for name, count in sorted(Counter(run.counted.calls).items()))
+        rows = run.rows_per_second / raw.rows_per_second
+        items = rows * run.counted.written / run.rows
+        if run is raw:
+            verdict, items_text = "(the baseline)", "1.00×"
+        elif rows >= GOAL_RATIO:
+            verdict, items_text = "holds", f"{items:.2f}×"
+        elif run.counted.written >= 2 * run.rows and items >= GOAL_RATIO:
+            per_row = run.counted.written / run.rows
+            verdict, items_text = f"explained: {per_row:.1f} items a row", f"{items:.2f}×"
+        elif run.counted.written < run.rows:
+            verdict, items_text = "MISSES (reads and compares; see the notes)", "—"
+        else:
+            verdict, items_text = "MISSES", f"{items:.2f}×"
         lines.append(
-            f"| {run.name} | {run.rows_per_second:,.0f} | {run.rows_per_second / raw.rows_per_second:.2f}× | "
+            f"| {run.name} | {run.rows_per_second:,.0f} | {rows:.2f}× | "
             f"{calls} | {run.counted.written:,} | {run.counted.written / run.rows:.2f} | "
-            f"{run.counted.read:,} |"
+            f"{run.counted.read:,} | {items_text} | {verdict} |"
         )
     return "\n".join(lines)
 
+
+GOAL_RATIO = 0.7
 
 NOTES = """\
 ### Reading the import table
@@ -139,6 +158,8 @@ NOTES = """\
   (two BatchGetItem), then counts the chunk with one conditional UpdateItem: the price of exactly-once
   counting and of resuming after a timeout.
 - A re-import of an unchanged file writes nothing but the job's progress: it reads and compares.
+  Two BatchGetItem of 100 keys per 100 rows cost moto about what the raw load's writes cost it; the
+  goal (a raw load's pace) is about new rows, and is not applied to an unchanged file's reads.
 """
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore.client import BaseClient
 from botocore.handlers import BUILTIN_HANDLERS
 
 from local.template import template
@@ -25,6 +28,12 @@ class Tally:
     calls: list[str] = field(default_factory=list)
     read: int = 0
     written: int = 0
+    # the handler's own time per call (ms): all of it minus the time inside botocore's API calls
+    overhead: list[float] = field(default_factory=list)
+
+    @property
+    def overhead_p50(self) -> float:
+        return statistics.median(self.overhead) if self.overhead else float("nan")
 
 
 _active: list[Tally] = []
@@ -57,6 +66,23 @@ def _count_writes(params: dict[str, Any], model: Any, **_: Any) -> None:
 
 BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
 BUILTIN_HANDLERS.append(("provide-client-params.dynamodb", _count_writes))
+
+
+# Time spent inside botocore's API calls (serialising, moto answering, parsing), summed per thread
+# of the bench; what a handler spends outside them is its own overhead.
+_in_botocore = [0.0]
+_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+
+def _timed_api_call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+    started = time.perf_counter()
+    try:
+        return _make_api_call(self, operation_name, api_params)
+    finally:
+        _in_botocore[0] += time.perf_counter() - started
+
+
+BaseClient._make_api_call = _timed_api_call  # type: ignore[attr-defined]
 
 
 def count_calls_of(service: str, label: str) -> None:
@@ -122,7 +148,25 @@ def call(handler: Callable[[dict[str, Any], Any], dict[str, Any]],
          event: dict[str, Any]) -> tuple[Any, Tally]:
     """The handler's answer (a 4xx or 5xx is an error of the bench) and what it cost."""
     with tally() as counted:
-        response = handler(event, Context())
+        response = _timed(handler, event, counted)
     if response["statusCode"] >= 400:
         raise RuntimeError(f"{event['routeKey']} answered {response['statusCode']}: {response['body']}")
     return json.loads(response["body"] or "null"), counted
+
+
+def _timed(handler: Callable[[dict[str, Any], Any], dict[str, Any]], event: dict[str, Any],
+           counted: Tally) -> dict[str, Any]:
+    before, started = _in_botocore[0], time.perf_counter()
+    response = handler(event, Context())
+    total = time.perf_counter() - started
+    counted.overhead.append((total - (_in_botocore[0] - before)) * 1000)
+    return response
+
+
+def repeat_overhead(handler: Callable[[dict[str, Any], Any], dict[str, Any]], event: dict[str, Any],
+                    counted: Tally, rounds: int) -> None:
+    """``rounds`` more calls of a read (no state changes), their overhead added to ``counted``'s."""
+    for _ in range(rounds):
+        response = _timed(handler, event, counted)
+        if response["statusCode"] >= 400:
+            raise RuntimeError(f"{event['routeKey']} answered {response['statusCode']}: {response['body']}")

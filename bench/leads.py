@@ -13,8 +13,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from bench.harness import Tally, api_event, call, create_table, environment
-from bench.partners import GOAL_LIST_RATIO, Row
+from bench.harness import Tally, api_event, call, create_table, environment, repeat_overhead
+from bench.lean_moto import lean_moto
+from bench.partners import GOAL_LIST_RATIO, OVERHEAD_ROUNDS, Row, rows_table
 from local.template import ROOT
 
 for _path in (ROOT / "shared", ROOT / "services" / "leads"):
@@ -146,7 +147,10 @@ def _event(
 def _call(event: dict[str, Any]) -> tuple[dict[str, Any], Tally]:
     from leads.handlers.api import handler
 
-    return call(handler, event)
+    answer, counted = call(handler, event)
+    if event["requestContext"]["http"]["method"] == "GET":
+        repeat_overhead(handler, event, counted, OVERHEAD_ROUNDS)
+    return answer, counted
 
 
 def _measure_size(count: int) -> dict[str, Tally]:
@@ -157,7 +161,7 @@ def _measure_size(count: int) -> dict[str, Tally]:
     environment("leads", "LeadsTable")
     get_settings.cache_clear()
     rng = random.Random(20261123)  # nosec B311 # seeded test data, not security
-    with mock_aws():
+    with mock_aws(), lean_moto():
         create_table("LeadsTable")
         _fill(count, rng)
         lists = {
@@ -222,15 +226,8 @@ def table(rows: list[Row]) -> str:
         "Goal:",
         f"the same DynamoDB calls at both sizes and items read L/S ≤ {GOAL_LIST_RATIO}.",
         "",
-        "| endpoint | calls (S) | calls (L) | items read S → L | ratio | items written S → L | goal |",
-        "|---|---|---|---:|---:|---:|---|",
     ]
-    lines += [
-        f"| {r.endpoint} | {', '.join(r.small.calls)} | {', '.join(r.large.calls)} | {r.small.read} → "
-        f"{r.large.read} | {r.ratio:.2f} | {r.small.written} → {r.large.written} | "
-        f"{'holds' if r.holds else 'MISSES'} |"
-        for r in rows
-    ]
+    lines += rows_table(rows)
     return "\n".join(lines)
 
 

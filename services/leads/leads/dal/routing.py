@@ -159,12 +159,16 @@ def get_tier_order(vendor_id: str, *, consistent: bool = False) -> TierOrderItem
         return None
 
 
-def save_tier_order(vendor_id: str, tiers: list[tuple[str, str]], event_at: datetime) -> None:
-    """The tiers (id, name) in the vendor's order, unless a newer list is already kept."""
-    item = TierOrderItem(
+def tier_order_item(vendor_id: str, tiers: list[tuple[str, str]], event_at: datetime) -> TierOrderItem:
+    return TierOrderItem(
         *_tiers_key(vendor_id), vendor_organisation_id=vendor_id, tier_ids=[tier_id for tier_id, _ in tiers],
         tier_names=[name for _, name in tiers], event_at=event_at,
     )
+
+
+def save_tier_order(vendor_id: str, tiers: list[tuple[str, str]], event_at: datetime) -> None:
+    """The tiers (id, name) in the vendor's order, unless a newer list is already kept."""
+    item = tier_order_item(vendor_id, tiers, event_at)
     condition = TierOrderItem.pk.does_not_exist() | (TierOrderItem.event_at < event_at)
     try:
         item.save(condition=condition)
