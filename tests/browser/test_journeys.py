@@ -276,10 +276,13 @@ def test_on_a_phone_the_partner_panel_takes_the_screen(phone_app: App) -> None:
     expect(phone_app.page.get_by_role("heading", name="Partners", exact=True)).to_be_visible()
 
 
-def test_reports_chart_the_partner_journey_and_list_partner_performance(app: App) -> None:
+def test_reports_chart_the_partner_journey_and_partner_performance(app: App) -> None:
     app.sign_in(VENDOR_ADMIN)
     app.page.get_by_role("link", name="Reports").click()
     chart = app.page.get_by_role("img", name=re.compile(r"^Recruitment: \d+ partners now"))
     expect(chart.locator("canvas")).to_be_visible()
     expect(app.page.get_by_role("table", name="Partner journey").get_by_role("row")).to_have_count(7)
     expect(app.page.get_by_role("table", name="Partner performance").get_by_role("row").first).to_be_visible()
+    performance = app.page.get_by_test_id("performance-chart")
+    expect(performance).to_have_attribute("aria-label", re.compile(r"^Partner performance.*: .+ \d+ leads"))
+    expect(performance.locator("canvas")).to_be_visible()

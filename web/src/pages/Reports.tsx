@@ -132,6 +132,7 @@ export function Reports() {
                 {report.period.first_month} to {report.period.last_month}: {report.totals.leads} leads, {percent(report.totals.acceptance_rate)} accepted,{" "}
                 {report.totals.deals_won} deals won ({amounts(report.totals.won_revenue)})
               </p>
+              <PerformanceChart partners={report.partners} />
               <table className="table" aria-labelledby="performance-heading">
                 <thead>
                   <tr>
@@ -248,5 +249,34 @@ function NetworkReportView({ report }: { report: NetworkReport }) {
         ))}
       </table>
     </>
+  );
+}
+
+const PERFORMANCE_BARS = 15;
+
+// Counts only: revenue comes in several currencies, which one axis cannot add up.
+function PerformanceChart({ partners }: { partners: Performance["partners"] }) {
+  const top = [...partners].sort((a, b) => b.leads - a.leads || b.deals_won - a.deals_won).slice(0, PERFORMANCE_BARS);
+  return (
+    <div
+      className="chart"
+      role="img"
+      data-testid="performance-chart"
+      aria-label={`Partner performance${partners.length > top.length ? ` (the ${top.length} partners with most leads)` : ""}: ${top
+        .map((partner) => `${partner.company_name}: ${partner.leads} leads, ${partner.leads_accepted} accepted, ${partner.deals_won} won`)
+        .join("; ")}`}
+    >
+      <Bar
+        data={{
+          labels: top.map((partner) => partner.company_name),
+          datasets: [
+            { label: "Leads", data: top.map((partner) => partner.leads), backgroundColor: "#8fa8c8" },
+            { label: "Accepted", data: top.map((partner) => partner.leads_accepted), backgroundColor: "#1f5fa8" },
+            { label: "Deals won", data: top.map((partner) => partner.deals_won), backgroundColor: "#2e7d4f" },
+          ],
+        }}
+        options={{ responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }}
+      />
+    </div>
   );
 }
