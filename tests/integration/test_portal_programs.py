@@ -40,8 +40,21 @@ def test_a_partner_lists_the_programs_it_is_in(portal: ApiClient) -> None:
     assert response.json()["items"] == [{
         "partnership_id": NORTHWIND, "vendor_organisation_id": "acme", "vendor_organisation_name": "Acme",
         "company_name": "Northwind", "partnership_type": "reseller", "stage": "activation", "tier": "gold",
-        "category": "consulting", "archived": False,
+        "category": "consulting", "stage_name": "Activation", "tier_name": "Gold",
+        "category_name": "Consulting", "archived": False,
     }]
+
+
+def test_the_portal_card_names_the_tier_stage_and_category_as_the_vendor_does(portal: ApiClient) -> None:
+    body = portal.get(f"/portal/partnerships/{CONTOSO}", user=CONTOSO_ADMIN).json()
+    assert (body["tier"], body["tier_name"], body["stage_name"], body["category_name"]) == (
+        "silver", "Silver", "Onboarding", "Msp")
+
+
+def test_an_id_the_vendors_lists_do_not_hold_has_no_name(portal: ApiClient) -> None:
+    # Distri A has no category: its name is absent, never another id's
+    body = portal.get(f"/portal/partnerships/{DIST_A}", user=DIST_A_ADMIN).json()
+    assert (body["category"], body["category_name"], body["tier_name"]) == (None, None, "Gold")
 
 
 def test_an_archived_program_is_not_listed_and_cannot_be_opened(portal: ApiClient) -> None:

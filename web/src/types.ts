@@ -75,6 +75,9 @@ export type PortalProgram = {
   partnership_type: string | null;
   stage: string | null;
   tier: string | null;
+  // the vendor's names (null until its program lists reach the portal)
+  stage_name: string | null;
+  tier_name: string | null;
   archived: boolean;
 };
 

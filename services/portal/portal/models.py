@@ -73,6 +73,9 @@ class PortalProgram(BaseModel):
     stage: str | None
     tier: str | None
     category: str | None
+    stage_name: str | None = Field(default=None, description="The vendor's name for the stage")
+    tier_name: str | None = Field(default=None, description="The vendor's name for the tier")
+    category_name: str | None = Field(default=None, description="The vendor's name for the category")
     archived: bool
 
 

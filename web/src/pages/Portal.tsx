@@ -31,9 +31,12 @@ export function Programs() {
                     <a href={href(`/portal/${program.partnership_id}`)}>{program.vendor_organisation_name ?? "A vendor"}</a>
                   </h2>
                   <p className="muted">
-                    {[program.partnership_type, program.tier && `${humanise(program.tier)} tier`, program.stage && `${humanise(program.stage)} stage`]
+                    {[
+                      humanise(program.partnership_type),
+                      program.tier && `${program.tier_name ?? humanise(program.tier)} tier`,
+                      program.stage && `${program.stage_name ?? humanise(program.stage)} stage`,
+                    ]
                       .filter(Boolean)
-                      .map((part) => humanise(part as string))
                       .join(" · ")}
                     {program.archived ? " · archived" : ""}
                   </p>

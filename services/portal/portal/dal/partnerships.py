@@ -65,6 +65,14 @@ def get_program(vendor_id: str) -> ProgramItem | None:
         return None
 
 
+def programs_of(vendor_ids: set[str]) -> dict[str, ProgramItem]:
+    """The program lists of these vendors (one BatchGetItem per 100), by vendor."""
+    found: dict[str, ProgramItem] = {}
+    for item in ProgramItem.batch_get([program_key(vendor_id) for vendor_id in sorted(vendor_ids)]):
+        found[item.vendor_organisation_id] = item
+    return found
+
+
 def new_program(vendor_id: str) -> ProgramItem:
     return ProgramItem(*program_key(vendor_id), vendor_organisation_id=vendor_id)
 
