@@ -36,9 +36,9 @@ class TierRequirement(Request):
 
     min_won_revenue: MoneyAmount | None = None
     currency: CurrencyCode | None = None
-    min_leads_submitted: int | None = Field(default=None, ge=0, le=MAX_COUNT)
-    min_deals_won: int | None = Field(default=None, ge=0, le=MAX_COUNT)
-    min_certifications: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    min_leads_submitted: int | None = Field(default=None, strict=True, ge=0, le=MAX_COUNT)
+    min_deals_won: int | None = Field(default=None, strict=True, ge=0, le=MAX_COUNT)
+    min_certifications: int | None = Field(default=None, strict=True, ge=0, le=MAX_COUNT)
 
 
 class TierRequirements(BaseModel):
