@@ -66,7 +66,7 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml web/hosting.yaml
 
 test: lint $(WEB_BUILD) chromium
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --junitxml=.artifacts/junit/pytest.xml
 
 test-browser: $(STAMP) $(WEB_BUILD) chromium
 	$(BIN)/python -m pytest -q -m browser tests/browser
