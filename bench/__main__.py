@@ -40,7 +40,7 @@ PARTNER_NOTES = """\
 ### Reading the partners table
 
 - A list page is one Query of the list index of the most selective filter, plus one BatchGetItem of
-  the page's partnerships: the same work at 1,000 and at 50,000 partnerships.
+  the page's partnerships: the same work at 1,000 and at 5,000 partnerships (the issue's L).
 - Several filters at once: the first (most selective) filter picks the index, the others are
   checked on the partnerships read. Their cost follows how often the other filters match inside
   the first one's list, not the page; a page stops after 4 rounds and comes back short, with a

@@ -25,7 +25,7 @@ for _path in (ROOT / "shared", ROOT / "services" / "partners"):
         sys.path.insert(0, str(_path))
 
 # BENCH_PARTNER_SIZES="200,2000" for a quick run; the recorded results use the sizes.
-_SIZES = os.environ.get("BENCH_PARTNER_SIZES", "1000,50000").split(",")
+_SIZES = os.environ.get("BENCH_PARTNER_SIZES", "1000,5000").split(",")
 SIZES = dict(zip(("S", "L"), map(int, _SIZES), strict=True))
 GOAL_LIST_RATIO = 1.1
 GOAL_OVERHEAD_MS = 1.0
