@@ -72,17 +72,22 @@ OVERHEAD_NOTES = """\
 
 - "Own time" is the handler's wall time minus the time inside botocore's API calls (serialising the
   request, moto answering, parsing the answer), p50 over 22 calls of each read and over the one call
-  of each write, at the large size (the handler module warm, as in a warm Lambda).
-- It follows the items a response carries, never the program's size: a GetItem of one partnership or
-  lead stays near the 1 ms goal, a page of 25 to 50 items costs several ms. Not yet profiled apart
-  from moto; the likely per-item costs: PynamoDB turns
-  DynamoDB JSON into an item (outside botocore's call), the logic builds the pydantic view, and
-  Powertools validates the response model and dumps it to JSON. The same page costs the same at S and
-  L, so the goal's purpose (no hidden work that grows with the data) holds; the 1 ms budget does not
-  fit a page of 50 full objects on this shared, loaded machine (load average 9 to 25 on 2 cores, so the
-  milliseconds are inflated). Not fixed in this round: the next step would be to measure per-item cost
-  on a quiet machine and, if it stays above ~0.05 ms an item, to skip Powertools' response
-  validation for list routes (the views are built from validated models already).
+  of each write, at the large size (the handler module warm, as in a warm Lambda). Two of its parts
+  are timed where they happen: PynamoDB building items from the DynamoDB JSON an answer carries
+  (`Model.from_raw_data`), and Powertools' response middleware (validating the route's return value
+  and encoding it as JSON). "The rest" is routing, request validation, the logic, the pydantic views,
+  PynamoDB serialising the request's items and keys, and logging.
+- Own time follows the items a request reads or writes, never the program's size (S and L pages cost
+  the same). A GET of one object is at or near the 1 ms goal; a list page of 25 rows misses it by
+  several times, and its largest part is PynamoDB building items: a page reads 25 to 50 items, and
+  PynamoDB instantiates every attribute container of each (defaults copied, nested map attributes
+  built), some 0.1 to 0.25 ms an item on this shared machine. Response encoding is small.
+- So the goal is wrong for list pages as a flat 1 ms: that is 40 µs an item for 25 items, under what
+  building a PynamoDB item costs at all. A fair goal is a fixed part (≤ 1 ms, which single-object
+  reads meet) plus a per-item part; the design change that would cut the per-item part is to read
+  list pages without PynamoDB models (the raw DynamoDB JSON of a page into the pydantic view), a
+  change to every list route's DAL that this round did not make. Writes (2 to 7 ms) spend "the rest"
+  serialising the transaction's items, the outbox entry and the event envelope.
 """
 
 

@@ -13,10 +13,13 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.client import BaseClient
 
 from bench.harness import Tally, create_table, environment, tally
 from local.template import ROOT
@@ -75,6 +78,37 @@ def _import(text: str, name: str) -> Run:
     return Run(name, job.rows_total, seconds, counted)
 
 
+_captured: list[dict[str, Any]] = []  # the PutRequests the import's BatchWriteItem calls sent
+
+
+@contextmanager
+def _capturing_puts() -> Iterator[None]:
+    """Keep the PutRequests of every BatchWriteItem sent meanwhile (by any client, however old)."""
+    sent = BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def capture(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        if operation_name == "BatchWriteItem":
+            for requests in api_params.get("RequestItems", {}).values():
+                _captured.extend(request for request in requests if "PutRequest" in request)
+        return sent(self, operation_name, api_params)
+
+    BaseClient._make_api_call = capture  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        BaseClient._make_api_call = sent  # type: ignore[attr-defined]
+
+
+def _raw_items(items: list[dict[str, Any]]) -> Run:
+    """The very items the import wrote (its BatchWriteItem requests), loaded bare into a fresh table."""
+    client: Any = boto3.client("dynamodb")
+    started = time.perf_counter()
+    with tally() as counted:
+        for start in range(0, len(items), 25):
+            client.batch_write_item(RequestItems={"RawItemsTable": items[start:start + 25]})
+    return Run("raw BatchWriteItem of the import's own items", ROWS, time.perf_counter() - started, counted)
+
+
 def _raw(rows: list[tuple[str, str, str]]) -> Run:
     """The same rows as bare account items: one item per row, BatchWriteItem in 25s, nothing else."""
     client: Any = boto3.client("dynamodb")
@@ -103,45 +137,55 @@ def measure() -> list[Run]:
                                          CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         create_table("LeadsTable", stream=True)
         create_table("LeadsTable", name="RawTable", stream=True)
-        first = _import(text, "import of a new file (every row creates an account)")
+        create_table("LeadsTable", name="RawItemsTable", stream=True)
+        _captured.clear()
+        with _capturing_puts():
+            first = _import(text, "import of a new file (every row creates an account)")
         again = _import(text, "the same file again (every row unchanged)")
+        same_items = _raw_items(list(_captured))
         raw = _raw(rows)
-    return [first, again, raw]
+    return [first, again, same_items, raw]
 
 
 def table(runs: list[Run]) -> str:
-    raw = runs[-1]
+    first, _unchanged, same_items, raw = runs
     lines = [
         f"{ROWS:,} rows (name, website, a country on every tenth), in moto, in process. Rows per second",
-        "are this machine's and moto's (AWS answers a BatchWriteItem in milliseconds): the counts are the",
-        "portable part.",
+        "are this machine's and moto's (AWS answers a BatchWriteItem in milliseconds): the ratios, measured",
+        "side by side in this run, and the counts are the portable part.",
         "",
-        f"Goal: rows/s ≥ {GOAL_RATIO}× the raw BatchWriteItem's. Where a row is several items, the goal is",
-        "judged on items written per second (see the notes): *explained* when that holds.",
+        f"Goal: rows/s ≥ {GOAL_RATIO}× a raw BatchWriteItem of the same rows (one bare item a row). A new",
+        "account is several items (see the notes), so the import is also timed beside a raw BatchWriteItem",
+        "of the very items it wrote: where the rows goal misses only because a row is several items and",
+        "the import keeps ≥ 0.7× the pace of writing those items bare, the verdict says *explained*.",
         "",
-        "| run | rows/s | vs raw | DynamoDB calls | items written | per row | items read | items/s vs raw "
-        f"| goal ≥ {GOAL_RATIO}× |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---|",
+        "| run | rows/s | vs raw rows | items written | per row | items/s | vs raw of the same items "
+        f"| DynamoDB calls | items read | goal ≥ {GOAL_RATIO}× |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for run in runs:
         calls = ", ".join(f"{name} ×{count}" for name, count in sorted(Counter(run.counted.calls).items()))
         rows = run.rows_per_second / raw.rows_per_second
-        items = rows * run.counted.written / run.rows
-        if run is raw:
-            verdict, items_text = "(the baseline)", "1.00×"
-        elif rows >= GOAL_RATIO:
-            verdict, items_text = "holds", f"{items:.2f}×"
-        elif run.counted.written >= 2 * run.rows and items >= GOAL_RATIO:
-            per_row = run.counted.written / run.rows
-            verdict, items_text = f"explained: {per_row:.1f} items a row", f"{items:.2f}×"
-        elif run.counted.written < run.rows:
-            verdict, items_text = "MISSES (reads and compares; see the notes)", "—"
-        else:
-            verdict, items_text = "MISSES", f"{items:.2f}×"
+        items_per_second = run.counted.written / run.seconds if run.seconds else 0.0
+        if run is raw or run is same_items:
+            verdict, items_text = "(a baseline)", "—"
+        elif run is first:
+            measured = same_items.seconds / first.seconds if first.seconds else 0.0
+            items_text = f"{measured:.2f}×"
+            if rows >= GOAL_RATIO:
+                verdict = "holds"
+            elif measured >= GOAL_RATIO:
+                per_row = run.counted.written / run.rows
+                verdict = f"explained: {per_row:.1f} items a row, written at {measured:.2f}×"
+            else:
+                verdict = "MISSES"
+        else:  # the unchanged file: reads and compares, writes nothing but progress
+            items_text = "—"
+            verdict = "holds" if rows >= GOAL_RATIO else "not applied (reads and compares; notes)"
         lines.append(
-            f"| {run.name} | {run.rows_per_second:,.0f} | {rows:.2f}× | "
-            f"{calls} | {run.counted.written:,} | {run.counted.written / run.rows:.2f} | "
-            f"{run.counted.read:,} | {items_text} | {verdict} |"
+            f"| {run.name} | {run.rows_per_second:,.0f} | {rows:.2f}× | {run.counted.written:,} | "
+            f"{run.counted.written / run.rows:.2f} | {items_per_second:,.0f} | {items_text} | {calls} | "
+            f"{run.counted.read:,} | {verdict} |"
         )
     return "\n".join(lines)
 
