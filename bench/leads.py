@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from bench.harness import Tally, api_event, call, create_table, environment, repeat_overhead
-from bench.lean_moto import lean_moto
+from bench.lean_moto import direct_fill, lean_moto
 from bench.partners import GOAL_LIST_RATIO, OVERHEAD_ROUNDS, Row, rows_table
 from local.template import ROOT
 
@@ -163,7 +163,8 @@ def _measure_size(count: int) -> dict[str, Tally]:
     rng = random.Random(20261123)  # nosec B311 # seeded test data, not security
     with mock_aws(), lean_moto():
         create_table("LeadsTable")
-        _fill(count, rng)
+        with direct_fill():
+            _fill(count, rng)
         lists = {
             "GET /leads?tab=received": {"tab": "received", "limit": "25"},
             "GET /leads?tab=received&status=accepted": {

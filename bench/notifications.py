@@ -29,7 +29,7 @@ import boto3
 
 from bench.harness import Context as ApiContext
 from bench.harness import Tally, count_calls_of, create_table, environment, tally
-from bench.lean_moto import lean_moto
+from bench.lean_moto import direct_fill, lean_moto
 from local.template import ROOT
 
 for _path in (ROOT / "shared", ROOT / "services" / "notifications"):
@@ -339,7 +339,8 @@ def _digest() -> Digest:
     from notifications.handlers import digest
     from trellis.settings import get_settings
 
-    _subscribers()
+    with direct_fill():
+        _subscribers()
     boto3.client("ses").verify_email_identity(EmailAddress=get_settings().email_from)
     schedule = {"scheduled_for": RUN_AT.isoformat()}
     started = time.perf_counter()

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.harness import Tally, api_event, call, create_table, environment, repeat_overhead
-from bench.lean_moto import lean_moto
+from bench.lean_moto import direct_fill, lean_moto
 from local.template import ROOT
 
 # The handler's imports, as in Lambda: the shared layer and the service's code.
@@ -92,7 +92,8 @@ def _measure_size(count: int) -> dict[str, Tally]:
     rng = random.Random(20261123)  # nosec B311 # seeded test data, not security
     with mock_aws(), lean_moto():
         create_table("PartnersTable")
-        _fill(count, rng)
+        with direct_fill():
+            _fill(count, rng)
         lists = {
             "GET /partnerships (newest first)": {"limit": "25"},
             "GET /partnerships?tier=gold": {"limit": "25", "tier": "gold"},
