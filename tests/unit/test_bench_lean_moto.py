@@ -122,3 +122,39 @@ def test_moto_keeps_no_item_it_built_inside_it_and_is_itself_again_after(dynamod
         assert len(Item.instances_tracked) == tracked
     assert Table.query is query
     assert not hasattr(Table, "__deepcopy__")
+
+
+def test_a_direct_fill_stores_what_a_batch_write_stores(dynamodb: Any) -> None:
+    # Given a PynamoDB model of the table
+    from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+    from pynamodb.models import Model
+
+    from bench.lean_moto import direct_fill
+
+    class Row(Model):
+        class Meta:
+            table_name = TABLE
+            region = "eu-west-1"
+
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        n = NumberAttribute()
+
+    def fill(prefix: str) -> None:
+        with Row.batch_write() as batch:
+            for n in range(30):  # more than one BatchWriteItem's 25
+                batch.save(Row(pk=f"{prefix}#", sk=f"ROW#{n:03d}#", n=n))
+
+    def stored(prefix: str) -> list[dict[str, Any]]:
+        answer = dynamodb.query(TableName=TABLE, KeyConditionExpression="pk = :pk",
+                                ExpressionAttributeValues={":pk": {"S": f"{prefix}#"}})
+        return [{**item, "pk": None} for item in answer["Items"]]
+
+    # When the same rows are written through BatchWriteItem and through the direct fill
+    fill("BATCH")
+    with direct_fill():
+        fill("DIRECT")
+
+    # Then the table holds the same items either way
+    assert stored("DIRECT") == stored("BATCH")
+    assert len(stored("DIRECT")) == 30
