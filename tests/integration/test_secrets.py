@@ -8,6 +8,7 @@ cache has aged.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 
 from tests.helpers.assertions import assert_problem
 from tests.helpers.aws import CURSOR_SECRET, Stack
-from tests.helpers.lambda_runtime import ApiClient
+from tests.helpers.lambda_runtime import ApiClient, FunctionRunner
 from trellis import secrets
 
 ROTATED = "rotated-cursor-secret-0123456789abcdef0123456789"
@@ -78,3 +79,23 @@ def test_the_cursor_key_is_read_once_per_cache_period_and_a_rotation_is_used_onc
     assert fresh.calls.secret_reads == []
     following = partners.get("/partnerships", query={"limit": 1, "cursor": fresh.json()["next_cursor"]})
     assert following.status == 200, following.text
+
+
+def test_a_read_the_template_does_not_grant_fails_the_test(
+    aws: Stack, partners: ApiClient, new_partnership: Callable[..., dict[str, Any]],
+) -> None:
+    # Given the partners API function without its GetSecretValue statement (moto enforces no IAM)
+    function = partners.runner.function
+    policies = [
+        {**policy, "Statement": [statement for statement in policy["Statement"]
+                                 if not str(statement.get("Action")).startswith("secretsmanager:")]}
+        for policy in function.properties["Policies"]
+    ]
+    ungranted = ApiClient(runner=FunctionRunner(
+        stack=aws, function=replace(function, properties={**function.properties, "Policies": policies})))
+    new_partnership(company_name="Northwind")
+    new_partnership(company_name="Contoso")
+    secrets.clear_cache()
+    # When it signs a cursor, reading the key from Secrets Manager, the harness refuses the call
+    with pytest.raises(AssertionError, match="secretsmanager:GetSecretValue"):
+        ungranted.as_user(partners.user).get("/partnerships", query={"limit": 1})
