@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 from botocore.client import BaseClient
 
-from bench.harness import Tally, create_table, environment, tally
+from bench.harness import Tally, create_secrets, create_table, environment, tally
 from local.template import ROOT
 
 for _path in (ROOT / "shared", ROOT / "services" / "leads"):
@@ -133,6 +133,7 @@ def measure() -> list[Run]:
     rows = _rows()
     text = _csv(rows)
     with mock_aws():
+        create_secrets()
         boto3.client("s3").create_bucket(Bucket=BUCKET,
                                          CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         create_table("LeadsTable", stream=True)

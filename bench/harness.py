@@ -155,8 +155,21 @@ def environment(service: str, table: str, **extra: str) -> None:
         "AWS_SECRET_ACCESS_KEY": "bench",  # nosec B105 # moto accepts any credentials
         "POWERTOOLS_SERVICE_NAME": service, "POWERTOOLS_METRICS_NAMESPACE": "Trellis",
         "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR", "TABLE_NAME": table,
-        "CURSOR_SECRET": CURSOR_SECRET, **extra,
+        **extra,
     })
+
+
+def create_secrets(**values: str) -> None:
+    """The keys the functions read at run time, in (moto's) Secrets Manager and named in the environment by
+    ARN, as template.yaml names them (call inside ``mock_aws``): the cursor key, and ``values``."""
+    from trellis import secrets
+    from trellis.settings import get_settings
+
+    client = boto3.client("secretsmanager")
+    for variable, value in {"CURSOR_SECRET_ARN": CURSOR_SECRET, **values}.items():
+        os.environ[variable] = client.create_secret(Name=variable, SecretString=value)["ARN"]
+    get_settings.cache_clear()
+    secrets.clear_cache()
 
 
 def create_table(logical_id: str, *, name: str | None = None, stream: bool = False) -> None:

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from bench.harness import Tally, api_event, call, create_table, environment, repeat_overhead
+from bench.harness import Tally, api_event, call, create_secrets, create_table, environment, repeat_overhead
 from bench.lean_moto import direct_fill, lean_moto
 from bench.partners import GOAL_LIST_RATIO, OVERHEAD_ROUNDS, Row, rows_table
 from local.template import ROOT
@@ -162,6 +162,7 @@ def _measure_size(count: int) -> dict[str, Tally]:
     get_settings.cache_clear()
     rng = random.Random(20261123)  # nosec B311 # seeded test data, not security
     with mock_aws(), lean_moto():
+        create_secrets()
         create_table("LeadsTable")
         with direct_fill():
             _fill(count, rng)

@@ -28,7 +28,7 @@ from typing import Any
 import boto3
 
 from bench.harness import Context as ApiContext
-from bench.harness import Tally, count_calls_of, create_table, environment, tally
+from bench.harness import Tally, count_calls_of, create_secrets, create_table, environment, tally
 from bench.lean_moto import direct_fill, lean_moto
 from local.template import ROOT
 
@@ -387,13 +387,13 @@ def measure() -> tuple[Throughput, Throughput, Digest]:
     started, cpu_started = time.perf_counter(), time.process_time()
     with mock_aws(), lean_moto():
         environment("notifications-consumer", "NotificationsTable")
+        create_secrets(NOTIFICATIONS_SECRET_KEY_ARN=SECRET)
         create_table("NotificationsTable")
         create_table("IdempotencyTable")
         urls = _queues()
         os.environ.update(
             {
                 "IDEMPOTENCY_TABLE_NAME": "IdempotencyTable",
-                "NOTIFICATIONS_SECRET_KEY": SECRET,
                 "EMAIL_QUEUE_URL": urls["NotificationsEmailQueue"],
                 "WEBHOOK_QUEUE_URL": urls["NotificationsWebhookQueue"],
                 "DIGEST_QUEUE_URL": urls["NotificationsDigestQueue"],

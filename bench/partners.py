@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.harness import Tally, api_event, call, create_table, environment, repeat_overhead
+from bench.harness import Tally, api_event, call, create_secrets, create_table, environment, repeat_overhead
 from bench.lean_moto import direct_fill, lean_moto
 from local.template import ROOT
 
@@ -91,6 +91,7 @@ def _measure_size(count: int) -> dict[str, Tally]:
     get_settings.cache_clear()
     rng = random.Random(20261123)  # nosec B311 # seeded test data, not security
     with mock_aws(), lean_moto():
+        create_secrets()
         create_table("PartnersTable")
         with direct_fill():
             _fill(count, rng)

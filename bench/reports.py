@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Tally, api_event, call, create_table, environment
+from bench.harness import Tally, api_event, call, create_secrets, create_table, environment
 from bench.lean_moto import direct_fill
 from local.template import ROOT
 
@@ -191,6 +191,7 @@ def _measure_size(count: int) -> Measured:
     environment("leads", "LeadsTable")
     get_settings.cache_clear()
     with mock_aws():
+        create_secrets()
         create_table("LeadsTable")
         _program()
         with direct_fill():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.harness import Tally, api_event, call, create_table, environment
+from bench.harness import Tally, api_event, call, create_secrets, create_table, environment
 from bench.lean_moto import direct_fill
 from local.template import ROOT
 
@@ -159,6 +159,7 @@ def measure() -> tuple[Program, list[Row]]:
     get_settings.cache_clear()
     rng = random.Random(20261124)  # nosec B311 # seeded test data, not security
     with mock_aws():
+        create_secrets()
         create_table("LeadsTable")
         with direct_fill():
             program = _fill(rng)

@@ -1,4 +1,4 @@
-"""CloudFormation values (``!Ref``, ``!GetAtt``, ``!Sub``, dynamic references) → the local stack's names.
+"""CloudFormation values (``!Ref``, ``!GetAtt``, ``!Sub``) → the local stack's names.
 
 The local stack names every resource after its logical id (the bus keeps its ``Name``), so a
 function's environment can be resolved from the template alone, before moto has created anything.
@@ -35,7 +35,6 @@ PARAMETER_OVERRIDES = {"Stage": STAGE, "CognitoDomainPrefix": "trellis-local"}
 _SUB_VARIABLE = re.compile(r"\$\{([^}!]+)\}")
 # The HTTP API's own address in AWS (e.g. for links in emails); locally it is the local server's.
 _API_URL = re.compile(r"https://\$\{(\w+)\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}")
-_SECRET_REFERENCE = re.compile(r"\{\{resolve:secretsmanager:([^:}]+)(?::SecretString)?(?::[^}]*)?\}\}")
 
 
 class UnresolvableValue(ValueError):
@@ -58,12 +57,13 @@ class LocalNames:
 
     template: Template
     endpoint: str = "http://127.0.0.1"  # moto's, once it runs
-    secrets: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)  # secret logical id → its value (moto holds it)
     user_pools: dict[str, str] = field(default_factory=dict)  # logical id → id, once moto created them
     api_url: str = "http://127.0.0.1:3000"  # the local server's, where AWS has the HttpApi's URL
 
     def __post_init__(self) -> None:
-        # Generated once per run: every function that references a secret sees the same value.
+        # Generated once per run and stored in moto's Secrets Manager (moto_server.py), where every
+        # function that names the secret reads it at run time.
         for name, res in self.template.resources_of("AWS::SecretsManager::Secret").items():
             self.secrets.setdefault(name, _generated_secret(res.get("Properties", {})))
 
@@ -104,7 +104,8 @@ class LocalNames:
         if kind == "AWS::S3::Bucket":
             return self.bucket_name(name)
         if kind == "AWS::SecretsManager::Secret":
-            # CloudFormation gives the ARN; the name works in dynamic references too and has no colons.
+            # CloudFormation gives the ARN; locally the name, which GetSecretValue takes as SecretId too
+            # (moto's ARN ends in a random suffix, unknown before the secret exists).
             return name
         if kind == "AWS::Cognito::UserPool":
             return self.user_pools.get(name, USER_POOL_ID)
@@ -163,14 +164,11 @@ class LocalNames:
                 return self.get_att(resource, attribute)
             return self.ref(name)
 
-        text = _SUB_VARIABLE.sub(variable, str(text))
-        return _SECRET_REFERENCE.sub(self._secret_value, text)
-
-    def _secret_value(self, match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in self.secrets:
-            raise UnresolvableValue(f"dynamic reference to unknown secret {name!r}")
-        return self.secrets[name]
+        if "{{resolve:" in str(text):
+            # A dynamic reference would put the value in the function's configuration: secrets are read
+            # at run time (trellis.secrets) from the ARN the environment names.
+            raise UnresolvableValue(f"dynamic references are not supported: {text!r}")
+        return _SUB_VARIABLE.sub(variable, str(text))
 
     def environment(self, function: str) -> dict[str, str]:
         """The function's Environment.Variables (Globals merged) resolved to local values."""

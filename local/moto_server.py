@@ -1,5 +1,5 @@
-"""moto in server mode on 127.0.0.1, with the template's tables, queues, bus and rules created in it
-(and the functions' email senders verified in SES)."""
+"""moto in server mode on 127.0.0.1, with the template's tables, queues, bus and rules and secrets created
+in it (and the functions' email senders verified in SES)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ def start(template: Template, names: LocalNames) -> Cloud:
         _create_buses_and_rules(cloud, template)
         _create_user_pools(cloud, template)
         _create_buckets(cloud, template)
+        _create_secrets(cloud, template)
         _verify_email_senders(cloud, template)
     except BaseException:
         server.stop()
@@ -120,6 +121,15 @@ def _create_buckets(cloud: Cloud, template: Template) -> None:
         s3.create_bucket(Bucket=cloud.names.bucket_name(name),
                          CreateBucketConfiguration={"LocationConstraint": REGION})
         log.debug("bucket %s created", name)
+
+
+def _create_secrets(cloud: Cloud, template: Template) -> None:
+    """The template's secrets with this run's values; functions read them at run time by the name (local
+    ``!Ref``) their environment carries."""
+    secretsmanager = cloud.client("secretsmanager")
+    for name in template.resources_of("AWS::SecretsManager::Secret"):
+        secretsmanager.create_secret(Name=cloud.names.ref(name), SecretString=cloud.names.secrets[name])
+        log.debug("secret %s created", name)
 
 
 def _verify_email_senders(cloud: Cloud, template: Template) -> None:

@@ -22,10 +22,11 @@ dynamodb_calls.install()
 from moto import mock_aws  # noqa: E402 - after the hooks, like moto's own
 
 from local.template import Function  # noqa: E402
-from tests.helpers.aws import CURSOR_SECRET, REGION, Stack, create_stack  # noqa: E402
+from tests.helpers.aws import CURSOR_SECRET, REGION, Keys, Stack, create_stack  # noqa: E402
 from tests.helpers.dynamodb_calls import Recorder  # noqa: E402
 from tests.helpers.lambda_runtime import ApiClient, FunctionRunner, User  # noqa: E402
 from tests.helpers.local_stack import local_stack  # noqa: E402, F401 - fixture "stack": e2e and browser share it
+from trellis import secrets  # noqa: E402
 from trellis.settings import get_settings  # noqa: E402
 
 TEST_ENVIRONMENT = {
@@ -43,7 +44,6 @@ TEST_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "trellis-tests",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "TABLE_NAME": "PartnersTable",
-    "CURSOR_SECRET": CURSOR_SECRET,
     "IDEMPOTENCY_TABLE_NAME": "IdempotencyTable",
     "EVENT_BUS_NAME": "trellis",
 }
@@ -56,6 +56,9 @@ _UNSET = (
     "OUTBOX_TTL_DAYS",
     "AWS_LAMBDA_FUNCTION_NAME",
     "LAMBDA_TASK_ROOT",
+    "CURSOR_SECRET_ARN",
+    "LEADS_SECRET_KEY_ARN",
+    "NOTIFICATIONS_SECRET_KEY_ARN",
 )
 
 
@@ -83,8 +86,10 @@ def test_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]
     for name, value in TEST_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
+    secrets.clear_cache()
     yield dict(TEST_ENVIRONMENT)
     get_settings.cache_clear()
+    secrets.clear_cache()
 
 
 @pytest.fixture
@@ -99,10 +104,27 @@ def no_scans() -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def aws(test_environment: dict[str, str]) -> Iterator[Stack]:
-    """A moto account holding every table, queue, bus and rule of template.yaml."""
+def aws(test_environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    """A moto account holding every table, queue, bus, rule and secret of template.yaml.
+
+    The environment names the template's secrets by ARN (``CURSOR_SECRET_ARN``, ...), as the functions'
+    environments do: logic a test calls directly reads its keys from (moto's) Secrets Manager too.
+    """
     with mock_aws():
-        yield create_stack()
+        stack = create_stack()
+        for name, arn in stack.secret_variables().items():
+            monkeypatch.setenv(name, arn)
+        get_settings.cache_clear()
+        yield stack
+
+
+@pytest.fixture
+def keys(test_environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Keys]:
+    """Secrets Manager without the rest of the stack (never with ``aws``), holding the cursor key."""
+    with mock_aws():
+        store = Keys(set_variable=monkeypatch.setenv)
+        store.put("CURSOR_SECRET_ARN", CURSOR_SECRET)
+        yield store
 
 
 def _api_function(stack: Stack, service: str) -> Function:

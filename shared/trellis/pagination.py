@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from trellis.errors import BadRequest
+from trellis.secrets import secret_value
 from trellis.settings import get_settings
 
 DEFAULT_PAGE_SIZE = 25
@@ -37,10 +38,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _secret() -> bytes:
-    secret = get_settings().cursor_secret
-    if secret is None:
-        raise RuntimeError("CURSOR_SECRET is not set for this function")
-    return secret.get_secret_value().encode()
+    return secret_value(get_settings().cursor_secret_arn, variable="CURSOR_SECRET_ARN")
 
 
 def _sign(payload: bytes) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field
 
 # Every Trellis metric's CloudWatch namespace. Passed to Powertools explicitly: it reads
 # POWERTOOLS_METRICS_NAMESPACE when a Metrics object is created (module import), so a module
@@ -27,13 +27,15 @@ class Settings(BaseModel):
     event_bus_name: str = Field(default="trellis", alias="EVENT_BUS_NAME", min_length=1)
     event_source: str | None = Field(default=None, alias="EVENT_SOURCE")
     idempotency_table_name: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE_NAME")
-    cursor_secret: SecretStr | None = Field(default=None, alias="CURSOR_SECRET", min_length=32)
+    # Secrets Manager secrets by ARN, never their values: ``trellis.secrets`` reads them at first use.
+    # The key that signs pagination cursors.
+    cursor_secret_arn: str | None = Field(default=None, alias="CURSOR_SECRET_ARN", min_length=1)
     # The leads service's own key material: seals the CRM webhook secrets it must keep, signs the
     # public referral form's tokens (each use derives its own key from it).
-    leads_secret_key: SecretStr | None = Field(default=None, alias="LEADS_SECRET_KEY", min_length=32)
+    leads_secret_key_arn: str | None = Field(default=None, alias="LEADS_SECRET_KEY_ARN", min_length=1)
     # The notifications service's key material: seals webhook endpoint secrets, signs unsubscribe links.
-    notifications_secret_key: SecretStr | None = Field(
-        default=None, alias="NOTIFICATIONS_SECRET_KEY", min_length=32,
+    notifications_secret_key_arn: str | None = Field(
+        default=None, alias="NOTIFICATIONS_SECRET_KEY_ARN", min_length=1,
     )
     # The notifications webhook queue: attempts of outbound webhook deliveries (fan-out and worker).
     webhook_queue_url: str | None = Field(default=None, alias="WEBHOOK_QUEUE_URL", min_length=1)

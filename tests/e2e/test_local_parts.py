@@ -148,12 +148,14 @@ def test_function_environment_is_resolved_to_local_names() -> None:
     assert partners["TABLE_NAME"] == "PartnersTable"
     assert partners["EVENT_BUS_NAME"] == "trellis"
     assert partners["STAGE"] == "local"
-    assert len(partners["CURSOR_SECRET"]) >= 32
     assert consumer["IDEMPOTENCY_TABLE_NAME"] == "IdempotencyTable"
-    # one secret per run, the same for every function that references it
-    assert names.environment("NotificationsApiFunction")["CURSOR_SECRET"] == partners["CURSOR_SECRET"]
-    next_run_secret = LocalNames(template()).environment("PartnersApiFunction")["CURSOR_SECRET"]
-    assert next_run_secret != partners["CURSOR_SECRET"]
+    # a secret is named, never given: the functions read its value from (moto's) Secrets Manager
+    assert partners["CURSOR_SECRET_ARN"] == "CursorSecret"
+    assert names.environment("NotificationsApiFunction")["CURSOR_SECRET_ARN"] == "CursorSecret"
+    assert not any(names.secrets["CursorSecret"] in value for value in partners.values())
+    # one value per run, the same for every function that names it
+    assert len(names.secrets["CursorSecret"]) >= 32
+    assert LocalNames(template()).secrets["CursorSecret"] != names.secrets["CursorSecret"]
 
 
 def test_unknown_references_are_refused() -> None:

@@ -1,8 +1,8 @@
 """The moto world of a test, built from template.yaml (via local/template.py) so it cannot drift.
 
-Tables, queues (with their redrive policies), the bus and its rules with their SQS targets, and S3
-buckets are created exactly as the template declares them (and the functions' email senders verified
-in SES); resource names are the logical ids
+Tables, queues (with their redrive policies), the bus and its rules with their SQS targets, S3
+buckets and Secrets Manager secrets are created exactly as the template declares them (and the functions'
+email senders verified in SES); resource names are the logical ids
 (lower-cased for buckets). User pools are created as the template declares them too, at first use
 (see ``Stack.user_pool``).
 """
@@ -30,14 +30,15 @@ CURSOR_SECRET = "test-cursor-secret-0123456789abcdef0123456789"
 
 
 def stack_secret(logical_id: str) -> str:
-    """The value a function sees for any other Secrets Manager secret of the template."""
+    """The value a template secret holds in the test's Secrets Manager (functions read it at run time)."""
+    if logical_id == "CursorSecret":
+        return CURSOR_SECRET
     return f"test-{logical_id}-0123456789abcdef0123456789abcdef"
 
 
 # The HTTP API's address as a function's environment names it (links in emails point at it).
 _API_URL = re.compile(r"https://\$\{HttpApi\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}")
 API_URL = "https://api.trellis.test"
-_SECRET_REFERENCE = re.compile(r"\{\{resolve:secretsmanager:\$\{(\w+)\}:SecretString\}\}")
 _TABLE_KEYS = (
     "AttributeDefinitions",
     "KeySchema",
@@ -87,6 +88,7 @@ class Stack:
     rules: dict[str, str] = field(default_factory=dict)  # logical id → rule name
     user_pools: dict[str, str] = field(default_factory=dict)  # logical id → user pool id, once created
     buckets: dict[str, str] = field(default_factory=dict)  # logical id → bucket name
+    secrets: dict[str, str] = field(default_factory=dict)  # logical id → secret ARN
 
     # ------------------------------------------------------------------ resolving template values
     @property
@@ -100,7 +102,7 @@ class Stack:
             return str(value)
         if isinstance(value, dict) and "Ref" in value:
             name = value["Ref"]
-            for mapping in (self.tables, self.buses, self.queue_urls, self.buckets):
+            for mapping in (self.tables, self.buses, self.queue_urls, self.buckets, self.secrets):
                 if name in mapping:
                     return mapping[name]
             if name in self.template.resources_of("AWS::Cognito::UserPool"):
@@ -111,9 +113,6 @@ class Stack:
                 return str(self._parameters[name]["Default"])
             raise KeyError(f"the test stack cannot resolve !Ref {name}")
         if isinstance(value, dict) and "Fn::Sub" in value:
-            secret = _SECRET_REFERENCE.fullmatch(str(value["Fn::Sub"]))
-            if secret:
-                return CURSOR_SECRET if secret[1] == "CursorSecret" else stack_secret(secret[1])
             text = str(value["Fn::Sub"])
             if _API_URL.fullmatch(text):
                 return API_URL
@@ -126,6 +125,20 @@ class Stack:
 
     def environment(self, function: Function) -> dict[str, str]:
         return {name: self.resolve(value) for name, value in function.environment.items()}
+
+    def secret_variables(self) -> dict[str, str]:
+        """Every environment variable of the template that names a secret (``CURSOR_SECRET_ARN``, ...), with
+        its ARN here: logic called directly in a test (not through a function) reads the keys with these."""
+        return {
+            name: self.secrets[value["Ref"]]
+            for function in self.template.functions.values()
+            for name, value in function.environment.items()
+            if isinstance(value, dict) and value.get("Ref") in self.secrets
+        }
+
+    def rotate_secret(self, logical_id: str, value: str) -> None:
+        """A new current value of a template secret, as a rotation would leave it."""
+        client("secretsmanager").put_secret_value(SecretId=self.secrets[logical_id], SecretString=value)
 
     # ------------------------------------------------------------------ looking inside moto
     def _moto_items(self, table: str) -> Any:
@@ -293,6 +306,13 @@ def _create_buckets(stack: Stack) -> None:
         stack.buckets[name] = bucket
 
 
+def _create_secrets(stack: Stack) -> None:
+    secretsmanager = client("secretsmanager")
+    for name in stack.template.resources_of("AWS::SecretsManager::Secret"):
+        created = secretsmanager.create_secret(Name=name, SecretString=stack_secret(name))
+        stack.secrets[name] = created["ARN"]
+
+
 def _verify_email_senders(stack: Stack) -> None:
     """SES (and moto) refuse to send from an unverified address: verify every function's EMAIL_FROM."""
     senders = {stack.resolve(function.environment["EMAIL_FROM"])
@@ -308,5 +328,32 @@ def create_stack() -> Stack:
     _create_queues(stack)
     _create_bus_and_rules(stack)
     _create_buckets(stack)
+    _create_secrets(stack)
     _verify_email_senders(stack)
     return stack
+
+
+@dataclass
+class Keys:
+    """Secrets Manager alone, for unit tests that need key material but not the whole stack.
+
+    ``keys.put("CURSOR_SECRET_ARN", value)`` stores the value in (moto's) Secrets Manager and names the
+    secret in that environment variable, as a function's environment does; the code reads it at run time.
+    """
+
+    set_variable: Any  # monkeypatch.setenv
+    arns: dict[str, str] = field(default_factory=dict)  # variable → ARN
+
+    def put(self, variable: str, value: str) -> str:
+        from trellis import secrets
+        from trellis.settings import get_settings
+
+        secretsmanager = client("secretsmanager")
+        if variable in self.arns:
+            secretsmanager.put_secret_value(SecretId=self.arns[variable], SecretString=value)
+        else:
+            self.arns[variable] = secretsmanager.create_secret(Name=variable, SecretString=value)["ARN"]
+        self.set_variable(variable, self.arns[variable])
+        get_settings.cache_clear()
+        secrets.clear_cache()
+        return self.arns[variable]

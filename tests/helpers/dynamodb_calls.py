@@ -4,7 +4,8 @@
 in), so every botocore session created afterwards - including the per-thread sessions PynamoDB
 builds with ``botocore.session.get_session`` - reports its DynamoDB calls to the active recorders.
 Calls to the other services whose IAM actions the tests check (``OTHER_SERVICES``) are recorded
-by name only, in ``Recorder.other_calls`` (they never count among ``operations``).
+by name only, in ``Recorder.other_calls`` (they never count among ``operations``); Secrets Manager
+reads with the secret they name, in ``Recorder.secret_reads``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Recorder:
     fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Calls to OTHER_SERVICES as IAM actions, e.g. "cognito-idp:AdminCreateUser".
     other_calls: list[str] = field(default_factory=list)
+    # Secrets Manager calls as (IAM action, SecretId), e.g. ("secretsmanager:GetSecretValue", <ARN>).
+    secret_reads: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def operations(self) -> list[str]:
@@ -187,6 +190,13 @@ def _before_other_call(model: Any, **_: Any) -> None:
             recorder.other_calls.append(action)
 
 
+def _before_secrets_call(model: Any, params: dict[str, Any], **_: Any) -> None:
+    action = f"{model.service_model.signing_name}:{model.name}"
+    for recorder in _active:
+        if not recorder.paused:
+            recorder.secret_reads.append((action, str(params.get("SecretId"))))
+
+
 _installed = False
 
 
@@ -199,4 +209,5 @@ def install() -> None:
     BUILTIN_HANDLERS.append(("after-call.dynamodb", _after_call))
     for service in OTHER_SERVICES:
         BUILTIN_HANDLERS.append((f"before-call.{service}", _before_other_call))
+    BUILTIN_HANDLERS.append(("before-parameter-build.secrets-manager", _before_secrets_call))
     _installed = True

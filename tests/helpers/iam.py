@@ -1,4 +1,5 @@
-"""What a function's template policies allow on DynamoDB and Cognito (moto enforces no IAM: the tests do)."""
+"""What a function's template policies allow on DynamoDB, Cognito and Secrets Manager (moto enforces no IAM:
+the tests do)."""
 
 from __future__ import annotations
 
@@ -58,4 +59,23 @@ def service_permissions(function: Function, service: str) -> set[tuple[str, str]
                 for action in _as_list(statement.get("Action", [])):
                     if str(action).startswith(f"{service}:"):
                         allowed.add((str(action), str(resource["Fn::GetAtt"][0])))
+    return allowed
+
+
+def secret_permissions(function: Function) -> set[tuple[str, str]]:
+    """(action, secret logical id) pairs the function may use of Secrets Manager secrets addressed by
+    ``!Ref X`` (a secret's ARN); a wildcard or any other resource never counts."""
+    allowed: set[tuple[str, str]] = set()
+    for policy in function.properties.get("Policies", []):
+        if not isinstance(policy, dict):
+            continue
+        for statement in policy.get("Statement", []):
+            if statement.get("Effect") != "Allow":
+                continue
+            for resource in _as_list(statement.get("Resource", [])):
+                if not (isinstance(resource, dict) and set(resource) == {"Ref"}):
+                    continue
+                for action in _as_list(statement.get("Action", [])):
+                    if str(action).startswith("secretsmanager:"):
+                        allowed.add((str(action), str(resource["Ref"])))
     return allowed

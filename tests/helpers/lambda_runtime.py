@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlencode
 from local.template import Function, Route
 from tests.helpers.aws import ACCOUNT, REGION, Stack
 from tests.helpers.dynamodb_calls import Recorder, recording
-from tests.helpers.iam import dynamodb_permissions, service_permissions
+from tests.helpers.iam import dynamodb_permissions, secret_permissions, service_permissions
 from trellis.settings import get_settings
 
 
@@ -223,6 +223,13 @@ class FunctionRunner:
         denied_actions = {call for call in recorder.other_calls if call.startswith("cognito-idp:")} - cognito
         assert not denied_actions, (
             f"{self.function.name}'s policies in template.yaml do not allow {sorted(denied_actions)}"
+        )
+        # Secrets Manager: an action must be allowed on the very secret (its ARN) the call names.
+        secrets = {(action, self.stack.secrets[name]) for action, name in secret_permissions(self.function)
+                   if name in self.stack.secrets}
+        denied_reads = set(recorder.secret_reads) - secrets
+        assert not denied_reads, (
+            f"{self.function.name}'s policies in template.yaml do not allow {sorted(denied_reads)}"
         )
         return result
 

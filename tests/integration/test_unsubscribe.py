@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.helpers.assertions import assert_problem
+from tests.helpers.aws import client
 from tests.helpers.lambda_runtime import ApiClient, User
 from tests.helpers.people import BEN, CLEO
 
@@ -123,8 +124,11 @@ def test_a_token_signed_with_another_key_is_refused(
     from notifications.logic.unsubscribe import sign
     from trellis.settings import get_settings
 
+    # Another deployment's key, in its own secret
+    other = client("secretsmanager").create_secret(
+        Name="AnotherDeploymentsKey", SecretString="another-deployments-key-0123456789abcdef")
     with api.runner.env_applied():
-        monkeypatch.setenv("NOTIFICATIONS_SECRET_KEY", "another-deployments-key-0123456789abcdef")
+        monkeypatch.setenv("NOTIFICATIONS_SECRET_KEY_ARN", other["ARN"])
         get_settings.cache_clear()
         forged = sign("acme", "u-ben", "deal")
     get_settings.cache_clear()

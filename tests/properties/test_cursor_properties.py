@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.helpers.aws import Keys
 from trellis.errors import BadRequest
 from trellis.pagination import decode_cursor, encode_cursor
 
@@ -36,6 +37,11 @@ def last_keys(draw: st.DrawFn, tenant: str) -> dict[str, Any]:
         key["gsi1pk"] = {"S": f"ORG#{tenant}#{draw(SEGMENT)}#"}
         key["gsi1sk"] = {"N": str(draw(st.integers(min_value=0, max_value=10**12)))}
     return key
+
+
+@pytest.fixture(autouse=True)
+def _cursor_key(keys: Keys) -> None:
+    """The cursor key in (moto's) Secrets Manager, named by CURSOR_SECRET_ARN, for every example."""
 
 
 def _rejected(cursor: str, *, tenant: str, listing: str) -> None:

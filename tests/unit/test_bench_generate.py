@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from bench import generate
-from bench.harness import api_event, call, create_table, environment
+from bench.harness import api_event, call, create_secrets, create_table, environment
 
 ORG = "org-gen"
 
@@ -86,6 +86,7 @@ def filled() -> Iterator[generate.Program]:
     environment("partners", "PartnersTable")
     try:
         with mock_aws():
+            create_secrets()
             create_table("PartnersTable")
             create_table("LeadsTable")
             program, _ = generate.generate(boto3.client("dynamodb"), "S", organisation_id=ORG)

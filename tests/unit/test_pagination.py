@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.helpers.aws import Keys
 from trellis.errors import BadRequest
 from trellis.pagination import MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
 from trellis.settings import get_settings
@@ -16,6 +17,11 @@ LAST_KEY = {
     "sk": {"S": "PARTNERSHIP#"},
     "gsi1pk": {"S": "ORG#acme#PARTNERSHIPS#"},
 }
+
+
+@pytest.fixture(autouse=True)
+def _cursor_key(keys: Keys) -> None:
+    """The cursor key in (moto's) Secrets Manager, named by CURSOR_SECRET_ARN."""
 
 
 def _assert_rejected(cursor: str, *, tenant_id: str = "acme", listing: str = "partnerships") -> None:
@@ -87,16 +93,33 @@ def test_a_tampered_signature_is_rejected() -> None:
     _assert_rejected(f"{payload_text}.")
 
 
-def test_a_cursor_signed_with_another_secret_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cursor_signed_with_another_secret_is_rejected(keys: Keys) -> None:
     # Given a cursor minted by a deployment with another secret
-    with monkeypatch.context() as patch:
-        patch.setenv("CURSOR_SECRET", "another-secret-that-is-long-enough-0123456789")
-        get_settings.cache_clear()
-        cursor = encode_cursor(LAST_KEY, tenant_id="acme", listing="partnerships")
-    get_settings.cache_clear()
+    original = keys.arns["CURSOR_SECRET_ARN"]
+    keys.put("OTHER_CURSOR_SECRET_ARN", "another-secret-that-is-long-enough-0123456789")
+    keys.set_variable("CURSOR_SECRET_ARN", keys.arns["OTHER_CURSOR_SECRET_ARN"])
+    cursor = encode_cursor(LAST_KEY, tenant_id="acme", listing="partnerships")
     assert cursor is not None
-    # Then this deployment refuses it
+    # When this deployment reads it with its own secret
+    keys.set_variable("CURSOR_SECRET_ARN", original)
+    get_settings.cache_clear()
+    # Then it refuses it
     _assert_rejected(cursor)
+
+
+def test_without_a_secret_arn_nothing_is_signed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CURSOR_SECRET_ARN")
+    get_settings.cache_clear()
+    with pytest.raises(RuntimeError, match="CURSOR_SECRET_ARN"):
+        encode_cursor(LAST_KEY, tenant_id="acme", listing="partnerships")
+
+
+def test_a_secret_too_short_to_sign_with_is_refused_without_showing_it(keys: Keys) -> None:
+    keys.put("CURSOR_SECRET_ARN", "short-key")
+    with pytest.raises(RuntimeError) as raised:
+        encode_cursor(LAST_KEY, tenant_id="acme", listing="partnerships")
+    assert "CURSOR_SECRET_ARN" in str(raised.value)
+    assert "short-key" not in str(raised.value)
 
 
 def test_a_signed_payload_that_is_not_a_key_is_rejected() -> None:

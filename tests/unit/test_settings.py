@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from trellis.settings import get_settings
+from trellis.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,13 +27,13 @@ def test_settings_are_read_at_first_use_and_again_after_cache_clear(monkeypatch:
 
 
 def test_defaults_apply_when_optional_settings_are_absent(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("EVENT_BUS_NAME", "IDEMPOTENCY_TABLE_NAME", "CURSOR_SECRET"):
+    for name in ("EVENT_BUS_NAME", "IDEMPOTENCY_TABLE_NAME", "CURSOR_SECRET_ARN"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     settings = get_settings()
     assert settings.event_bus_name == "trellis"
     assert settings.idempotency_table_name is None
-    assert settings.cursor_secret is None
+    assert settings.cursor_secret_arn is None
     assert settings.outbox_ttl_days == 7
 
 
@@ -43,7 +43,7 @@ def test_defaults_apply_when_optional_settings_are_absent(monkeypatch: pytest.Mo
         ("TABLE_NAME", None),
         ("TABLE_NAME", "ab"),
         ("POWERTOOLS_SERVICE_NAME", ""),
-        ("CURSOR_SECRET", "too-short"),
+        ("CURSOR_SECRET_ARN", ""),
         ("OUTBOX_TTL_DAYS", "0"),
     ],
 )
@@ -62,11 +62,15 @@ def test_an_invalid_environment_is_refused(
     assert raised.value.errors()[0]["loc"] == (name,)
 
 
-def test_the_cursor_secret_never_shows_in_logs_or_reprs() -> None:
-    settings = get_settings()
-    assert settings.cursor_secret is not None
-    assert os.environ["CURSOR_SECRET"] not in repr(settings)
-    assert os.environ["CURSOR_SECRET"] not in str(settings.model_dump())
+def test_the_settings_name_secrets_but_never_hold_their_values() -> None:
+    # Key material is read from Secrets Manager at run time (trellis.secrets), never from the environment.
+    fields = {name: field.alias for name, field in Settings.model_fields.items()}
+    secret_fields = {name: alias for name, alias in fields.items() if "secret" in name}
+    assert secret_fields == {
+        "cursor_secret_arn": "CURSOR_SECRET_ARN",
+        "leads_secret_key_arn": "LEADS_SECRET_KEY_ARN",
+        "notifications_secret_key_arn": "NOTIFICATIONS_SECRET_KEY_ARN",
+    }
 
 
 def test_a_function_imported_before_its_environment_was_set_still_publishes_metrics(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from notifications.logic.unsubscribe import Subscription, link, sign, verify
+from tests.helpers.aws import Keys
 from trellis.errors import BadRequest
 from trellis.settings import get_settings
 
@@ -15,10 +16,9 @@ KEY = "unit-notifications-key-0123456789abcdef0123456789"
 
 
 @pytest.fixture(autouse=True)
-def _key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTIFICATIONS_SECRET_KEY", KEY)
+def _key(keys: Keys, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_BASE_URL", "https://api.trellis.test")
-    get_settings.cache_clear()
+    keys.put("NOTIFICATIONS_SECRET_KEY_ARN", KEY)
 
 
 def _payload(token: str) -> dict[str, str]:
@@ -57,10 +57,9 @@ def test_malformed_tokens_are_refused(token: str | None) -> None:
     _reject(token)
 
 
-def test_another_key_makes_other_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_key_makes_other_tokens(keys: Keys) -> None:
     token = sign("acme", "u-ben", "deal")
-    monkeypatch.setenv("NOTIFICATIONS_SECRET_KEY", "another-key-0123456789abcdef0123456789abcdef")
-    get_settings.cache_clear()
+    keys.put("NOTIFICATIONS_SECRET_KEY_ARN", "another-key-0123456789abcdef0123456789abcdef")
     _reject(token)
 
 
@@ -69,7 +68,7 @@ def test_a_signed_unknown_category_is_refused() -> None:
 
 
 def test_without_the_key_nothing_is_signed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NOTIFICATIONS_SECRET_KEY")
+    monkeypatch.delenv("NOTIFICATIONS_SECRET_KEY_ARN")
     get_settings.cache_clear()
-    with pytest.raises(RuntimeError, match="NOTIFICATIONS_SECRET_KEY"):
+    with pytest.raises(RuntimeError, match="NOTIFICATIONS_SECRET_KEY_ARN"):
         sign("acme", "u-ben", "deal")

@@ -16,8 +16,8 @@ from leads.logic.webhook_signatures import (
     verify_hubspot,
     verify_standard,
 )
+from tests.helpers.aws import Keys
 from trellis.errors import Unauthorized
-from trellis.settings import get_settings
 
 # HubSpot's own client library (hubspot-api-python, tests/spec/utils/test_signature.py) signs this request
 # with this v3 signature.
@@ -178,15 +178,12 @@ def test_a_standard_webhook_that_does_not_verify_is_refused(
 
 
 @pytest.fixture
-def service_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LEADS_SECRET_KEY", "unit-test-leads-secret-key-0123456789abcdef")
-    get_settings.cache_clear()
+def service_key(keys: Keys) -> None:
+    keys.put("LEADS_SECRET_KEY_ARN", "unit-test-leads-secret-key-0123456789abcdef")
 
 
 @pytest.mark.usefixtures("service_key")
-def test_a_sealed_secret_opens_only_for_its_own_organisation_and_system(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_sealed_secret_opens_only_for_its_own_organisation_and_system(keys: Keys) -> None:
     sealed = seal("hs-client-secret", context="acme/hubspot")
 
     assert "hs-client-secret" not in sealed
@@ -201,7 +198,6 @@ def test_a_sealed_secret_opens_only_for_its_own_organisation_and_system(
         with pytest.raises(SealBroken):
             unseal(broken, context="acme/hubspot")
     # under another service key nothing opens
-    monkeypatch.setenv("LEADS_SECRET_KEY", "another-leads-secret-key-0123456789abcdef")
-    get_settings.cache_clear()
+    keys.put("LEADS_SECRET_KEY_ARN", "another-leads-secret-key-0123456789abcdef")
     with pytest.raises(SealBroken):
         unseal(sealed, context="acme/hubspot")

@@ -1,4 +1,4 @@
-"""Keys the leads service derives from its one secret (``LEADS_SECRET_KEY``, in Secrets Manager).
+"""Keys the leads service derives from its one secret (``LEADS_SECRET_KEY_ARN`` names it in Secrets Manager).
 
 - CRM webhook secrets are needed in clear to check HMAC signatures, so they are kept sealed
   (``trellis.sealing``: AES-GCM under a key derived for that purpose, with the organisation and system
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from trellis import sealing
 from trellis.sealing import SealBroken
+from trellis.secrets import secret_value
 from trellis.settings import get_settings
 
 __all__ = ["SealBroken", "form_token_key", "seal", "unseal"]
@@ -19,10 +20,7 @@ _FORM_TOKEN_PURPOSE = b"trellis.leads/referral-form-token/v1"
 
 
 def _master() -> bytes:
-    secret = get_settings().leads_secret_key
-    if secret is None:
-        raise RuntimeError("LEADS_SECRET_KEY is not set for this function")
-    return secret.get_secret_value().encode()
+    return secret_value(get_settings().leads_secret_key_arn, variable="LEADS_SECRET_KEY_ARN")
 
 
 def form_token_key() -> bytes:

@@ -1,9 +1,10 @@
 """Unsubscribe links: a signed token per (organisation, user, category) that works without logging in.
 
 The token is ``v1.<payload>.<signature>`` (base64url): the payload names the organisation, the user and
-the category; the signature is HMAC-SHA256 under a key derived from ``NOTIFICATIONS_SECRET_KEY`` for
-this purpose only. Tokens do not expire (an old email's link keeps working), and only ever mute: the
-worst a leaked link does is stop one category of someone's emails, which they can turn back on.
+the category; the signature is HMAC-SHA256 under a key derived, for this purpose only, from the
+notifications key (the secret ``NOTIFICATIONS_SECRET_KEY_ARN`` names). Tokens do not expire (an old
+email's link keeps working), and only ever mute: the worst a leaked link does is stop one category of
+someone's emails, which they can turn back on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlencode
 from notifications.logic import preferences
 from notifications.logic.catalog import CATEGORIES
 from trellis.errors import BadRequest
+from trellis.secrets import secret_value
 from trellis.settings import get_settings
 
 VERSION = "v1"
@@ -41,10 +43,10 @@ class Subscription:
 
 
 def _key() -> bytes:
-    secret = get_settings().notifications_secret_key
-    if secret is None:
-        raise RuntimeError("NOTIFICATIONS_SECRET_KEY is not set for this function")
-    return hmac.new(secret.get_secret_value().encode(), _PURPOSE, hashlib.sha256).digest()
+    master = secret_value(
+        get_settings().notifications_secret_key_arn, variable="NOTIFICATIONS_SECRET_KEY_ARN",
+    )
+    return hmac.new(master, _PURPOSE, hashlib.sha256).digest()
 
 
 def _b64(data: bytes) -> str:

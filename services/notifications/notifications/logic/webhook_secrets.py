@@ -1,4 +1,4 @@
-"""Webhook endpoint signing secrets, kept sealed under the notifications key (``NOTIFICATIONS_SECRET_KEY``).
+"""Webhook endpoint signing secrets, kept sealed under the notifications key (in Secrets Manager).
 
 Each secret is sealed with its organisation and endpoint as associated data, so a sealed secret copied
 onto another endpoint's item does not open.
@@ -7,6 +7,7 @@ onto another endpoint's item does not open.
 from __future__ import annotations
 
 from trellis import sealing
+from trellis.secrets import secret_value
 from trellis.settings import get_settings
 from trellis.standard_webhooks import SECRET_PREFIX
 
@@ -14,10 +15,10 @@ _PURPOSE = b"trellis.notifications/webhook-endpoint-secrets/v1"
 
 
 def _key() -> bytes:
-    secret = get_settings().notifications_secret_key
-    if secret is None:
-        raise RuntimeError("NOTIFICATIONS_SECRET_KEY is not set for this function")
-    return sealing.derive(secret.get_secret_value().encode(), _PURPOSE)
+    master = secret_value(
+        get_settings().notifications_secret_key_arn, variable="NOTIFICATIONS_SECRET_KEY_ARN",
+    )
+    return sealing.derive(master, _PURPOSE)
 
 
 def _context(organisation_id: str, endpoint_id: str) -> str:
