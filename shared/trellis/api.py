@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -154,6 +155,56 @@ def _json_body_error(body: str, *, encoded: bool) -> DomainError | None:
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_fields(value: Any, path: tuple[str, ...] = ()) -> list[str]:
+    """Where a decoded JSON value holds a lone UTF-16 surrogate (in a string or an object's key)."""
+    if isinstance(value, str):
+        return [".".join(path) or "body"] if _SURROGATE.search(value) else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for name, item in value.items():
+            step = _SURROGATE.sub("\ufffd", str(name))
+            found += [".".join((*path, step))] if step != name else _surrogate_fields(item, (*path, step))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _surrogate_fields(item, (*path, str(index)))
+    return found
+
+
+def _lone_surrogates(
+    event: dict[str, Any], raw_bodies: Mapping[str, frozenset[str]],
+) -> dict[str, Any] | None:
+    """422 naming every field, query or path parameter holding a lone UTF-16 surrogate.
+
+    JSON's ``"\\ud800"`` escape (and API Gateway's decoding of parameters) yields a string Python holds
+    but UTF-8 cannot encode: DynamoDB, e-mails, CSV exports and events downstream would fail on it, or
+    store it mangled. Checked once here for every route, before any model sees the value; a route
+    that reads a file itself (``raw_bodies``) checks its own text.
+    """
+    fields: list[str] = []
+    for source in ("pathParameters", "queryStringParameters"):
+        for name, value in (event.get(source) or {}).items():
+            if _SURROGATE.search(f"{name}{value}"):
+                fields.append(_SURROGATE.sub("\ufffd", str(name)))
+    body = event.get("body")
+    if body and str(event.get("routeKey")) not in raw_bodies:
+        try:
+            text = base64.b64decode(body).decode("utf-8") if event.get("isBase64Encoded") else body
+            fields += _surrogate_fields(json.loads(text))
+        except ValueError:
+            pass  # not JSON: the resolver's validation answers it
+    if not fields:
+        return None
+    message = "contains a lone UTF-16 surrogate, which is not valid Unicode text"
+    instance = _SURROGATE.sub("\ufffd", str(event.get("rawPath") or ""))
+    problem_body = problem(422, "Validation failed", f"the request has invalid text: {', '.join(fields)}",
+                           slug="validation-failed", instance=instance,
+                           errors=[{"field": field, "message": message} for field in fields])
+    return {"statusCode": 422, "headers": {"Content-Type": PROBLEM_JSON}, "body": json.dumps(problem_body)}
+
+
 def current_principal(router: BaseRouter) -> Principal:
     """The caller, from the claims API Gateway's JWT authorizer verified (an HTTP API v2 event)."""
     event = cast(APIGatewayProxyEventV2, router.current_event)
@@ -189,6 +240,7 @@ def lambda_handler(
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return _refused_body(event, accepted) or app.resolve(event, context)
+        refused = _refused_body(event, accepted) or _lone_surrogates(event, accepted)
+        return refused or app.resolve(event, context)
 
     return handler

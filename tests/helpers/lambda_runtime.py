@@ -99,7 +99,7 @@ def api_event(
         "version": "2.0",
         "routeKey": route_key,
         "rawPath": path,
-        "rawQueryString": urlencode(query or {}),
+        "rawQueryString": urlencode(query or {}, errors="surrogatepass"),  # a test may send any text
         "headers": request_headers,
         "requestContext": {
             "accountId": ACCOUNT,

@@ -512,6 +512,22 @@ def test_a_distributor_sees_only_its_own_network(leads: ApiClient, feed: Feed) -
     assert_problem(leads.get(NETWORK, user=DINA, query={"tier": "gold"}), 403, "tier")
 
 
+@pytest.mark.parametrize("role", ["marketing", "project_manager"])
+def test_a_distributors_marketers_and_project_managers_read_no_network_figures(
+    leads: ApiClient, feed: Feed, role: str,
+) -> None:
+    """Lead and deal figures are for the roles that read leads and deals (the portal's network room)."""
+    _network(leads)
+    feed()
+
+    response = leads.get(NETWORK, user=User(f"u-dista-{role}", "dista", (role,), f"{role}@dista.example"))
+
+    assert_problem(response, 403)
+    assert "Globex" not in response.text
+    assert _report(leads, user=User("u-dista-exec", "dista", ("executive",), "x@dista.example"))[
+        "totals"]["leads"] == 3
+
+
 def test_resellers_partners_and_other_vendors_see_nothing_of_the_network(
     leads: ApiClient, feed: Feed
 ) -> None:

@@ -10,8 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from leads.logic import account_exports, account_imports
-from leads.logic.access import reader
-from leads.logic.account_csv import MAX_FILE_BYTES, template_csv
+from leads.logic.account_csv import MAX_FILE_BYTES
 from leads.logic.account_imports import API_MARGIN_MS, Clock, Upload
 from leads.models import AccountExport, AccountImport, CrmId, ImportRejection
 from trellis.api import current_principal
@@ -41,8 +40,7 @@ def _csv(text: str, file_name: str) -> Response[str]:
 @router.get("/accounts/import-template", summary="The CSV template for account imports (its header row)",
             tags=["account files"], responses=CSV_ANSWER)
 def import_template() -> Response[str]:
-    reader(current_principal(router))  # any role of a vendor or partner organisation
-    return _csv(template_csv(), "accounts-import-template.csv")
+    return _csv(account_imports.import_template(current_principal(router)), "accounts-import-template.csv")
 
 
 @router.post(

@@ -33,6 +33,9 @@ from trellis.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, Va
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_CELL_CHARS = 20_000
+# A lone UTF-16 surrogate cannot be stored or exported as UTF-8: the file's text holds U+FFFD in its place.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 
 ADDRESS_COLUMNS: Mapping[str, str] = {
     "address_label": "label", "address_street": "street", "address_city": "city", "address_region": "region",
@@ -127,7 +130,9 @@ def decode_text(raw: bytes, content_type: str | None) -> str:
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnsupportedMediaType("the file is UTF-16 encoded; save it as CSV UTF-8", field="file")
     try:
-        text = raw.decode("utf-8")
+        # "surrogatepass": an encoded lone surrogate (or a text body that held one) becomes U+FFFD, so
+        # the row that has it is rejected with its number (see row_values), not the whole file.
+        text = _SURROGATE.sub(REPLACEMENT, raw.decode("utf-8", "surrogatepass"))
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise UnsupportedMediaType(
@@ -310,6 +315,9 @@ def row_values(columns: Sequence[tuple[str, str | None]], cells: Sequence[str]) 
             continue
         if len(cell) > MAX_CELL_CHARS:
             return f"{headers[field]}: more than {MAX_CELL_CHARS:,} characters"
+        if REPLACEMENT in cell:
+            return (f"{headers[field]}: holds a character that is not valid text (U+FFFD, in place of a lone "
+                    "UTF-16 surrogate or of a broken conversion); fix the cell and import the row again")
         text = unescape(cell)
         if text:
             raw[field] = text

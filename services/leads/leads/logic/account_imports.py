@@ -53,6 +53,7 @@ from leads.logic.account_csv import (
     first_rows_by_domain,
     read_file,
     row_values,
+    template_csv,
 )
 from leads.logic.accounts import CRM_READERS, CRM_WRITERS
 from leads.models import AccountImport, Address, ImportRejection, ImportRowResult
@@ -148,6 +149,12 @@ def parse_mapping(text: str | None) -> dict[str, str | None] | None:
 
 
 # ---------------------------------------------------------------- starting an import (the API)
+
+
+def import_template(principal: Principal) -> str:
+    """The template's header row: for whoever may read the CRM (as its export is), on either side."""
+    principal.require_any(CRM_READERS)
+    return template_csv()
 
 
 def start_import(

@@ -7,9 +7,9 @@ grows with partners x months, never with the number of leads or deals.
 Who sees what:
 - a vendor's users (any vendor role): their whole program, or one distributor's network
   (``distributor_id``, its scope) or one partner (``reseller_id`` / ``partnership_id``);
-- a distributor's users (partner roles, in an organisation that is a distributor in a program): the
-  distribution network of their own distributor partnerships only, without the vendor's private
-  fields (no tiers, no tier filter);
+- a distributor's admins, sales people and executives (the portal's network room; its marketers and
+  project managers read no lead or deal figures): the distribution network of their own distributor
+  partnerships only, without the vendor's private fields (no tiers, no tier filter);
 - anyone else (a reseller, a partner that distributes for no one): 403. A partnership named in a filter
   that the caller cannot reach is a 404 on that field, as if it did not exist.
 Partner performance is the vendor's report: a partner's users get 403 (their own figures belong in the
@@ -28,6 +28,7 @@ from leads.dal import partnerships as projection
 from leads.dal import reports as dal
 from leads.dal.reports import ALL, COUNTS, NOW
 from leads.dal.tables import CounterpartItem, PartnershipViewItem, ReportCellItem
+from leads.logic import access
 from leads.logic.report_figures import month_of
 from leads.models import (
     MAX_REPORT_MONTHS,
@@ -50,7 +51,7 @@ from leads.models import (
 from trellis.currencies import MINOR_UNITS
 from trellis.errors import Forbidden, NotFound, ValidationFailed
 from trellis.money import in_minor_units
-from trellis.principal import PARTNER_ROLES, VENDOR_ROLES, Principal
+from trellis.principal import VENDOR_ROLES, Principal
 
 DEFAULT_MONTHS = 12
 _STATUS_FIGURE = {"pending": "pending", "accepted": "accepted", "declined": "declined", "open": "deals_open",
@@ -258,7 +259,7 @@ def _network_scopes(principal: Principal, query: NetworkQuery) -> tuple[list[_Sc
             return [_Scope(org, ALL)], True
         _vendor_partnership(org, query.distributor_id, "distributor_id", distributor=True)
         return [_Scope(org, query.distributor_id)], True
-    principal.require_any(PARTNER_ROLES)
+    principal.require_any(access.PARTNER_READERS)
     mine = [item for item in projection.counterparts(org) if item.partnership_type == "distributor"]
     if not mine:
         raise Forbidden("only a vendor, or a distributor for its own network, sees the distribution network")
