@@ -156,6 +156,9 @@ def _json_body_error(body: str, *, encoded: bool) -> DomainError | None:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# How a surrogate can reach a JSON body's text: escaped (as a pair's halves are too), or as itself.
+# Only a body holding one of these is decoded a second time to find the field.
+_MAY_HOLD_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
 
 
 def _surrogate_fields(value: Any, path: tuple[str, ...] = ()) -> list[str]:
@@ -192,7 +195,8 @@ def _lone_surrogates(
     if body and str(event.get("routeKey")) not in raw_bodies:
         try:
             text = base64.b64decode(body).decode("utf-8") if event.get("isBase64Encoded") else body
-            fields += _surrogate_fields(json.loads(text))
+            if _MAY_HOLD_SURROGATE.search(text):
+                fields += _surrogate_fields(json.loads(text))
         except ValueError:
             pass  # not JSON: the resolver's validation answers it
     if not fields:
