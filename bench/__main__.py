@@ -71,8 +71,9 @@ OVERHEAD_NOTES = """\
 ### The handler's own time
 
 - "Own time" is the handler's wall time minus the time inside botocore's API calls (serialising the
-  request, moto answering, parsing the answer), p50 over 22 calls of each read and over the one call
-  of each write, at the large size (the handler module warm, as in a warm Lambda). Two of its parts
+  request, moto answering, parsing the answer), p50 over 22 calls of each read, over 6 to 11 calls of
+  each partners write (undone and redone; the counts are the first call's) and over the one call of
+  each leads write, at the large size (the handler module warm, as in a warm Lambda). Two of its parts
   are timed where they happen: PynamoDB building items from the DynamoDB JSON an answer carries
   (`Model.from_raw_data`), and Powertools' response middleware (validating the route's return value
   and encoding it as JSON). "The rest" is routing, request validation, the logic, the pydantic views,
