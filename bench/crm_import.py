@@ -202,6 +202,14 @@ NOTES = """\
 - Per chunk of 100 rows the import reads the guards of the chunk's domains and the accounts they name
   (two BatchGetItem), then counts the chunk with one conditional UpdateItem: the price of exactly-once
   counting and of resuming after a timeout.
+- Beside a raw BatchWriteItem of the very items it wrote, the import's pace is what its own work per
+  row costs on top of the writes: reading and validating the row, normalising its domain, reading the
+  chunk's guards, building and serialising ~4 PynamoDB items, counting the chunk. Profiled (cProfile,
+  2,000 rows), about half of that own work is PynamoDB's model layer (building each item, then
+  serialising it), the same per-item cost the handlers' own time shows. Where the verdict is MISSES,
+  that is the part to cut: writing the import's items as DynamoDB JSON built directly rather than as
+  PynamoDB models (not done in this round). On AWS a BatchWriteItem's round trip, not moto's CPU, is
+  what the raw load spends, so the import's own work weighs less there than here.
 - A re-import of an unchanged file writes nothing but the job's progress: it reads and compares.
   Two BatchGetItem of 100 keys per 100 rows cost moto about what the raw load's writes cost it; the
   goal (a raw load's pace) is about new rows, and is not applied to an unchanged file's reads.
