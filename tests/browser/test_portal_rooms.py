@@ -76,10 +76,15 @@ def test_a_partner_starts_a_conversation_and_replies_in_it(app: App) -> None:
     partnership = _partnership_of(app.stack, PARTNER_ADMIN)
     app.sign_in(PARTNER_ADMIN)
     app.open(f"/portal/{partnership}/messages")
+    conversations = app.page.get_by_role("list", name="Conversations")
+    # the room has loaded (what is typed from now on stays typed)
+    expect(app.page.get_by_text("No conversations yet").or_(conversations)).to_be_visible()
     # When they start a conversation and reply to it
     app.page.get_by_role("textbox", name="Subject").fill(subject)
     app.page.get_by_role("textbox", name="Message").fill("Can we plan Q3 together?")
-    app.page.get_by_role("button", name="Start conversation").click()
+    start = app.page.get_by_role("button", name="Start conversation")
+    expect(start).to_be_enabled()
+    start.click()
     thread = app.page.get_by_role("list", name="Messages")
     expect(thread.get_by_text("Can we plan Q3 together?")).to_be_visible()
     app.page.get_by_role("textbox", name="Reply").fill(reply)
@@ -87,7 +92,6 @@ def test_a_partner_starts_a_conversation_and_replies_in_it(app: App) -> None:
     # Then both messages are in the thread, and the conversation is listed
     expect(thread.get_by_text(reply)).to_be_visible()
     expect(thread.get_by_role("listitem")).to_have_count(2)
-    conversations = app.page.get_by_role("list", name="Conversations")
     expect(conversations.get_by_role("button", name=subject)).to_be_visible()
 
 
