@@ -4,6 +4,7 @@ the tests do)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from local.template import Function
@@ -25,8 +26,8 @@ def _table_resource(resource: Any) -> tuple[str, bool] | None:
     return None
 
 
-def dynamodb_permissions(function: Function) -> set[Permission]:
-    allowed: set[Permission] = set()
+def _allowed(function: Function) -> Iterator[tuple[str, Any]]:
+    """Every (action, resource) pair an Allow statement of the function's inline policies names."""
     for policy in function.properties.get("Policies", []):
         if not isinstance(policy, dict):
             continue
@@ -34,48 +35,34 @@ def dynamodb_permissions(function: Function) -> set[Permission]:
             if statement.get("Effect") != "Allow":
                 continue
             for resource in _as_list(statement.get("Resource", [])):
-                target = _table_resource(resource)
-                if target is None:
-                    continue
                 for action in _as_list(statement.get("Action", [])):
-                    if str(action).startswith("dynamodb:"):
-                        allowed.add((str(action), *target))
+                    yield str(action), resource
+
+
+def dynamodb_permissions(function: Function) -> set[Permission]:
+    allowed: set[Permission] = set()
+    for action, resource in _allowed(function):
+        target = _table_resource(resource)
+        if target is not None and action.startswith("dynamodb:"):
+            allowed.add((action, *target))
     return allowed
 
 
 def service_permissions(function: Function, service: str) -> set[tuple[str, str]]:
     """(action, resource logical id) pairs the function may use of a service addressed by ``!GetAtt X.Arn``
     (e.g. ``cognito-idp`` on the user pool); a wildcard resource never counts."""
-    allowed: set[tuple[str, str]] = set()
-    for policy in function.properties.get("Policies", []):
-        if not isinstance(policy, dict):
-            continue
-        for statement in policy.get("Statement", []):
-            if statement.get("Effect") != "Allow":
-                continue
-            for resource in _as_list(statement.get("Resource", [])):
-                if not (isinstance(resource, dict) and "Fn::GetAtt" in resource):
-                    continue
-                for action in _as_list(statement.get("Action", [])):
-                    if str(action).startswith(f"{service}:"):
-                        allowed.add((str(action), str(resource["Fn::GetAtt"][0])))
-    return allowed
+    return {
+        (action, str(resource["Fn::GetAtt"][0]))
+        for action, resource in _allowed(function)
+        if isinstance(resource, dict) and "Fn::GetAtt" in resource and action.startswith(f"{service}:")
+    }
 
 
 def secret_permissions(function: Function) -> set[tuple[str, str]]:
     """(action, secret logical id) pairs the function may use of Secrets Manager secrets addressed by
     ``!Ref X`` (a secret's ARN); a wildcard or any other resource never counts."""
-    allowed: set[tuple[str, str]] = set()
-    for policy in function.properties.get("Policies", []):
-        if not isinstance(policy, dict):
-            continue
-        for statement in policy.get("Statement", []):
-            if statement.get("Effect") != "Allow":
-                continue
-            for resource in _as_list(statement.get("Resource", [])):
-                if not (isinstance(resource, dict) and set(resource) == {"Ref"}):
-                    continue
-                for action in _as_list(statement.get("Action", [])):
-                    if str(action).startswith("secretsmanager:"):
-                        allowed.add((str(action), str(resource["Ref"])))
-    return allowed
+    return {
+        (action, str(resource["Ref"]))
+        for action, resource in _allowed(function)
+        if isinstance(resource, dict) and set(resource) == {"Ref"} and action.startswith("secretsmanager:")
+    }
