@@ -6,7 +6,10 @@ admin (the coverage phase by default), checking that no request gets a server er
 requests violating the schema are refused; then again as a distributor partner's admin over the routes
 partner users call (its portal, its leads and deals, its team, its resellers). The seed is fixed so CI
 is repeatable; ``FUZZ_SEED`` and ``FUZZ_EXAMPLES`` widen a run by hand, ``FUZZ_AS`` runs one pass.
-Reports (JUnit, and the stack's log) go to ``.artifacts/fuzz/``.
+Reports (JUnit, each pass's schemathesis output, and the stack's log) go to ``.artifacts/fuzz/``. A pass's
+output is printed whole only when it fails; otherwise one line says what it covered. Its closing banner
+reads like pytest's ("== 2 warnings in 564s ==") and would otherwise be taken for a test run that ran no
+test in CI's log.
 
 A separate stack, not the e2e suite's: fuzzing fills the demo organisations with junk that other tests
 would trip over.
@@ -77,7 +80,26 @@ def _fuzz(base: str, user: str, paths: str | None) -> int:
     if paths:
         command += ["--include-path-regex", paths]
     print(f"fuzzing as {user}" + (f" over {paths}" if paths else " over every operation"), flush=True)
-    return subprocess.run(command, cwd=ROOT, check=False).returncode  # nosec B603 # our own st, fixed args
+    reports.mkdir(parents=True, exist_ok=True)
+    output = reports / "schemathesis.log"
+    with output.open("wb") as log:
+        code = subprocess.run(command, cwd=ROOT, check=False,  # nosec B603 # our own st, fixed args
+                              stdout=log, stderr=subprocess.STDOUT).returncode
+    text = output.read_text(encoding="utf-8", errors="replace")
+    if code:
+        print(text, flush=True)
+    where = output.relative_to(ROOT)
+    print(f"fuzz pass as {user}: exit {code}; {_cases(text)}; output in {where}", flush=True)
+    return code
+
+
+def _cases(text: str) -> str:
+    """The pass's "Test cases:" figure, worded to match no runner's closing line."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines[:-1]):
+        if line.strip() == "Test cases:":
+            return "test cases " + lines[index + 1].strip().replace(", ", " / ")
+    return "no test-case count printed"
 
 
 def main() -> int:
