@@ -238,6 +238,7 @@ def _stage_changes(count: int, partnerships: int) -> list[Any]:
 def _consumer() -> tuple[Throughput, Throughput]:
     from notifications.handlers.consumer import consumer
     from trellis.consumer import Consumer
+    from trellis.events.partners import PartnershipStageChanged
 
     partnerships = 50
     setup = _run(consumer.lambda_handler, _world(partnerships), "directory")
@@ -245,7 +246,7 @@ def _consumer() -> tuple[Throughput, Throughput]:
     rules = _run(
         consumer.lambda_handler, _stage_changes(EVENTS, partnerships), "stage changes, full consumer"
     )
-    bare = Consumer("bench-bare", {"PartnershipStageChanged": lambda envelope, data: None})
+    bare = Consumer("bench-bare", {PartnershipStageChanged: lambda envelope, data: None})
     floor = _run(
         bare.lambda_handler,
         _stage_changes(EVENTS, partnerships),

@@ -1,7 +1,8 @@
 """Event consumers: SQS batches of EventBridge events → one idempotent call per event.
 
-Each record is validated (envelope, then the catalogue model of its type) and handed to the
-consumer's function once per event id (Powertools idempotency). A record that fails is reported
+Each record is validated (envelope, then the model of its type) and handed to the consumer's function
+once per event id (Powertools idempotency). A consumer names the event models it takes, so it imports
+only their areas' modules, never the whole catalogue. A record that fails is reported
 in ``batchItemFailures``: SQS redelivers only it, and after ``maxReceiveCount`` it lands in the DLQ
 without holding back the rest of the batch.
 """
@@ -22,22 +23,21 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from trellis.events import EventData, EventEnvelope
-from trellis.events.catalogue import parse_data
+from trellis.events import EventData, EventEnvelope, EventHandler
 from trellis.settings import get_settings
 
 logger = Logger()
 
-EventHandler = Callable[[EventEnvelope, Any], object]
 IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600
 
 
 class Consumer:
-    """One consumer Lambda: a table of event type → function, run once per event id."""
+    """One consumer Lambda: a table of event model → function, run once per event id."""
 
-    def __init__(self, name: str, handlers: Mapping[str, EventHandler]):
+    def __init__(self, name: str, handlers: Mapping[type[EventData], EventHandler]):
         self.name = name
-        self.handlers = dict(handlers)
+        self.models = {model.event_type: model for model in handlers}
+        self.handlers = {model.event_type: handle for model, handle in handlers.items()}
         self.processor = BatchProcessor(event_type=EventType.SQS)
         self.config = IdempotencyConfig(
             event_key_jmespath="id", expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
@@ -55,8 +55,7 @@ class Consumer:
         )
         def dispatch(event: dict[str, Any]) -> dict[str, str]:
             envelope = EventEnvelope.model_validate(event)
-            data: EventData = parse_data(envelope)
-            self.handlers[envelope.type](envelope, data)
+            self.handlers[envelope.type](envelope, self.parse(envelope))
             return {"handled": envelope.id}
 
         return dispatch
@@ -72,10 +71,14 @@ class Consumer:
                 # A rule sent us a type we do not handle: acknowledge, never retry forever.
                 logger.warning("no handler for event type; acknowledged")
                 return
-            parse_data(envelope)  # validate before taking the idempotency record
+            self.parse(envelope)  # validate before taking the idempotency record
             self._once()(event=envelope.model_dump(mode="json"))
         finally:
             logger.thread_safe_remove_keys(["tenant_id", "event_id", "event_type"])
+
+    def parse(self, envelope: EventEnvelope) -> EventData:
+        """The envelope's data as the model of its type (pydantic's ValidationError when it is not one)."""
+        return self.models[envelope.type].model_validate(envelope.data)
 
     def remaining_seconds(self) -> float | None:
         """What is left of the running invocation (None outside Lambda), for handlers that work in

@@ -15,7 +15,7 @@ from tests.helpers.events import eventbridge_event
 from trellis.consumer import Consumer
 from trellis.dynamo import TableItem
 from trellis.events import SYSTEM, EventEnvelope
-from trellis.events.catalogue import CATALOGUE, EXAMPLES
+from trellis.events.catalogue import CATALOGUE, examples
 from trellis.outbox import outbox_item
 
 TEMPLATE = template()
@@ -27,7 +27,7 @@ def _matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
 
 def _example_event(event_type: str) -> dict[str, Any]:
     """The EventBridge event the catalogue example of a type becomes on the bus."""
-    envelope = EventEnvelope.new(EXAMPLES[CATALOGUE[event_type]], tenant_id="acme", actor=SYSTEM)
+    envelope = EventEnvelope.new(examples()[CATALOGUE[event_type]], tenant_id="acme", actor=SYSTEM)
     return eventbridge_event(envelope)
 
 
@@ -194,7 +194,7 @@ def _record(event_name: str, image: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("mapping", TEMPLATE.stream_mappings, ids=lambda m: m.function)
 def test_the_publisher_filter_passes_outbox_inserts_only(mapping: StreamMapping) -> None:
     # Given the outbox item the service writes, and another entity of its table
-    envelope = EventEnvelope.new(next(iter(EXAMPLES.values())), tenant_id="acme", actor=SYSTEM)
+    envelope = EventEnvelope.new(next(iter(examples().values())), tenant_id="acme", actor=SYSTEM)
     outbox = outbox_item(_outbox_model(mapping), envelope).serialize()
     partnership = {
         "pk": {"S": "ORG#acme#PARTNERSHIP#p1#"},

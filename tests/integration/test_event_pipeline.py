@@ -19,7 +19,7 @@ from tests.helpers.events import eventbridge_event, sqs_message, stage_changed
 from tests.helpers.lambda_runtime import ApiClient, FunctionRunner, sqs_event, stream_event
 from tests.helpers.people import BEN, CLEO
 from trellis.events import SYSTEM, EventEnvelope
-from trellis.events.catalogue import EXAMPLES
+from trellis.events.catalogue import examples
 from trellis.events.profiles import IcpUpdated
 
 QUEUE = "NotificationsEventsQueue"
@@ -179,7 +179,7 @@ def test_a_poison_message_is_reported_while_the_rest_of_the_batch_succeeds(
 def test_an_event_type_the_consumer_does_not_handle_is_acknowledged(
     aws: Stack, consumer: FunctionRunner
 ) -> None:
-    icp = EventEnvelope.new(EXAMPLES[IcpUpdated], tenant_id="acme", actor=SYSTEM)
+    icp = EventEnvelope.new(examples()[IcpUpdated], tenant_id="acme", actor=SYSTEM)
     result = _consume(aws, consumer, [sqs_message(eventbridge_event(icp))])
     assert result == {"batchItemFailures": []}
     assert aws.count("NotificationsTable") == 0

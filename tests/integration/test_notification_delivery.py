@@ -16,7 +16,7 @@ from tests.helpers.events import stage_changed
 from tests.helpers.lambda_runtime import ApiClient, User
 from tests.helpers.people import ANA, BEN, CLEO, PAT, SALLY, ZED
 from trellis.events import Actor, EventData, EventEnvelope
-from trellis.events.catalogue import EXAMPLES
+from trellis.events.catalogue import examples
 from trellis.events.leads import (
     AttributionLink,
     DealSnapshot,
@@ -265,8 +265,8 @@ def test_commissions_reach_the_beneficiarys_admins_and_sales(
     deliver: Callable[..., Any],
     service: Callable[..., ApiClient],
 ) -> None:
-    approved = EXAMPLES[CommissionApproved]
-    paid = EXAMPLES[PayoutPaid]
+    approved = examples()[CommissionApproved]
+    paid = examples()[PayoutPaid]
     assert isinstance(approved, CommissionApproved)
     assert isinstance(paid, PayoutPaid)
     to_northwind = approved.entry.model_copy(
@@ -286,7 +286,7 @@ def test_an_invitation_goes_to_the_invitees_address_by_email_only(
     deliver: Callable[..., Any],
     aws: Stack,
 ) -> None:
-    invited = EXAMPLES[PartnerInvited]
+    invited = examples()[PartnerInvited]
     assert deliver(_event(invited)).failed == []
     [queued] = _emails_to(aws, "sally@northwind.example")
     assert queued["template"] == "invitation"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from trellis.events import SYSTEM, Actor, EventData, EventEnvelope
-from trellis.events.catalogue import CATALOGUE, EXAMPLES
+from trellis.events.catalogue import CATALOGUE, examples
 from trellis.events.leads import (
     AttributionLink,
     DealSnapshot,
@@ -63,7 +63,7 @@ def test_the_table_covers_known_events_categories_and_webhook_types() -> None:
 
 def test_every_rule_reads_its_catalogue_example_without_failing() -> None:
     for event_type, rule in RULES.items():
-        example = EXAMPLES[CATALOGUE[event_type]]
+        example = examples()[CATALOGUE[event_type]]
         envelope = EventEnvelope.new(example, tenant_id="acme", actor=SYSTEM)
         rule.audiences(envelope, example)
         assert rule.message(envelope, example).title
@@ -170,17 +170,17 @@ def test_an_internal_deal_won_reaches_nobody() -> None:
 
 
 def test_commissions_reach_the_beneficiarys_admins_and_sales() -> None:
-    approved = EXAMPLES[CommissionApproved]
+    approved = examples()[CommissionApproved]
     assert isinstance(approved, CommissionApproved)
     contoso = [Audience(side="partner", organisation_id="contoso", roles=PARTNER_DEALMAKERS)]
     assert _audiences(approved) == contoso
-    paid = EXAMPLES[PayoutPaid]
+    paid = examples()[PayoutPaid]
     assert _audiences(paid) == contoso
     assert _title(paid) == "Payout paid: 840.00 EUR"
 
 
 def test_a_commission_of_a_partner_that_has_not_joined_reaches_nobody() -> None:
-    approved = EXAMPLES[CommissionApproved]
+    approved = examples()[CommissionApproved]
     assert isinstance(approved, CommissionApproved)
     entry = approved.entry.model_copy(update={
         "beneficiary": approved.entry.beneficiary.model_copy(update={"organisation_id": None})})
@@ -189,7 +189,7 @@ def test_a_commission_of_a_partner_that_has_not_joined_reaches_nobody() -> None:
 
 def test_invitations_go_by_email_to_the_invitee_only() -> None:
     for event_type in (TeammateInvited, PartnerInvited, InvitationResent):
-        example = EXAMPLES[event_type]
+        example = examples()[event_type]
         rule = RULES[event_type.event_type]
         assert rule.email_only
         assert rule.webhook_type is None
@@ -202,7 +202,7 @@ def test_invitations_go_by_email_to_the_invitee_only() -> None:
 
 
 def test_a_message_reaches_the_other_side() -> None:
-    from_vendor = EXAMPLES[MessagePosted]
+    from_vendor = examples()[MessagePosted]
     assert isinstance(from_vendor, MessagePosted)
     partner = from_vendor.partner_organisation_id
     assert _audiences(from_vendor) == [Audience(side="partner", organisation_id=partner, everyone=True)]
@@ -212,7 +212,7 @@ def test_a_message_reaches_the_other_side() -> None:
 
 
 def test_a_vendors_message_to_a_partner_that_has_not_joined_reaches_nobody() -> None:
-    from_vendor = EXAMPLES[MessagePosted]
+    from_vendor = examples()[MessagePosted]
     assert isinstance(from_vendor, MessagePosted)
     assert _audiences(from_vendor.model_copy(update={"partner_organisation_id": ""})) == []
 
@@ -227,7 +227,7 @@ def test_a_task_reaches_its_assignee_on_their_side() -> None:
 
 
 def test_a_certification_reaches_the_partners_admins() -> None:
-    earned = EXAMPLES[CertificationEarned]
+    earned = examples()[CertificationEarned]
     assert isinstance(earned, CertificationEarned)
     assert _audiences(earned) == [Audience(side="partner", organisation_id=earned.partner_organisation_id,
                                            roles=PARTNER_ADMINS)]
@@ -239,7 +239,7 @@ def test_the_vendor_fallback_is_its_admins_and_partner_managers() -> None:
 
 
 def test_a_disabled_webhook_endpoint_reaches_its_organisations_admins_but_no_webhook() -> None:
-    disabled = EXAMPLES[WebhookEndpointDisabled]
+    disabled = examples()[WebhookEndpointDisabled]
     assert isinstance(disabled, WebhookEndpointDisabled)
     assert _audiences(disabled) == [Audience(side="vendor", organisation_id=disabled.organisation_id,
                                              roles=frozenset({"admin", "partner_admin"}))]

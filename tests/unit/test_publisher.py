@@ -12,7 +12,7 @@ import pytest
 
 from trellis.dynamo import table_model
 from trellis.events import SYSTEM, EventEnvelope
-from trellis.events.catalogue import EXAMPLES, eventbridge_entry
+from trellis.events.catalogue import eventbridge_entry, examples
 from trellis.events.partners import PartnershipCreated, PartnershipStageChanged
 from trellis.outbox import outbox_item, outbox_model
 from trellis.publisher import MAX_ATTEMPTS, handle_stream_batch, put_events
@@ -129,7 +129,7 @@ def _record(event_name: str, image: dict[str, Any]) -> dict[str, Any]:
 
 def _envelope(model: type = PartnershipStageChanged) -> EventEnvelope:
     return EventEnvelope.new(
-        EXAMPLES[model],
+        examples()[model],
         tenant_id="acme",
         actor=SYSTEM,
         occurred_at=datetime(2025, 1, 2, 3, 4, tzinfo=UTC),

@@ -1,8 +1,13 @@
-"""Every event type Trellis publishes, with an example of each (used by the contract tests)."""
+"""Every event type Trellis publishes, with an example of each (used by the contract tests).
+
+Importing it defines every area's event models but builds none of their validators (``defer_build``);
+``examples()`` builds them all, so only tests and tools call it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -24,17 +29,21 @@ from trellis.events import (
 )
 from trellis.events.envelope import EventData, EventEnvelope
 
-# One module per area; each lists an example of every event it defines.
+# One module per area; each lists the events it defines (EVENTS) and an example of each (examples()).
 _MODULES = (
     partners, organisations, profiles, commissions, network, journey, crm, leads, ledger, referral_codes,
     crm_webhooks, portal, webhooks,
 )
 
-EXAMPLES: Mapping[type[EventData], EventData] = MappingProxyType(
-    {type(example): example for module in _MODULES for example in module.EXAMPLES},
+CATALOGUE: Mapping[str, type[EventData]] = MappingProxyType(
+    {model.event_type: model for module in _MODULES for model in module.EVENTS},
 )
 
-CATALOGUE: Mapping[str, type[EventData]] = MappingProxyType({model.event_type: model for model in EXAMPLES})
+
+@cache
+def examples() -> Mapping[type[EventData], EventData]:
+    """An example of every event type, by model."""
+    return MappingProxyType({type(example): example for module in _MODULES for example in module.examples()})
 
 
 def parse_data(envelope: EventEnvelope) -> EventData:

@@ -27,7 +27,9 @@ class CommissionBand(BaseModel):
     """One band of a tiered plan: ``rate`` percent of the part of the deal value from ``from`` up to
     the next band's ``from`` (marginal, like tax brackets)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, validate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(
+        extra="ignore", frozen=True, defer_build=True, validate_by_name=True, serialize_by_alias=True,
+    )
 
     from_: Decimal = Field(alias="from")
     rate: Decimal
@@ -43,7 +45,7 @@ class CommissionPlan(BaseModel):
       commission that goes to the distributor; the reseller gets the rest.
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     kind: PlanKind
     currency: str | None = None
@@ -101,26 +103,38 @@ class TierDefaultPlanCleared(EventData):
 
 
 _PARTNERSHIP_ID = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
-_PERCENTAGE = CommissionPlan(
-    kind="percentage", rate=Decimal("12.5"), net_days=30, schedule="monthly",
-    distributor_split=Decimal("20"),
-)
-_TIERED = CommissionPlan(
-    kind="tiered", currency="EUR", net_days=45, schedule="quarterly",
-    bands=[
-        CommissionBand.model_validate({"from": Decimal("0.00"), "rate": Decimal("5")}),
-        CommissionBand.model_validate({"from": Decimal("50000.00"), "rate": Decimal("7.5")}),
-    ],
+
+EVENTS: tuple[type[EventData], ...] = (
+    CommissionPlanSet,
+    CommissionPlanCleared,
+    TierDefaultPlanSet,
+    TierDefaultPlanCleared,
 )
 
-EXAMPLES: tuple[EventData, ...] = (
-    CommissionPlanSet(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", plan_version=1, plan=_PERCENTAGE,
-    ),
-    CommissionPlanCleared(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", plan_version=2, tier="gold",
-        cleared_plan=_PERCENTAGE,
-    ),
-    TierDefaultPlanSet(tier_id="gold", plan_version=1, plan=_TIERED),
-    TierDefaultPlanCleared(tier_id="gold", plan_version=2, cleared_plan=_TIERED),
-)
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    _PERCENTAGE = CommissionPlan(
+        kind="percentage", rate=Decimal("12.5"), net_days=30, schedule="monthly",
+        distributor_split=Decimal("20"),
+    )
+    _TIERED = CommissionPlan(
+        kind="tiered", currency="EUR", net_days=45, schedule="quarterly",
+        bands=[
+            CommissionBand.model_validate({"from": Decimal("0.00"), "rate": Decimal("5")}),
+            CommissionBand.model_validate({"from": Decimal("50000.00"), "rate": Decimal("7.5")}),
+        ],
+    )
+
+    return (
+        CommissionPlanSet(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", plan_version=1,
+            plan=_PERCENTAGE,
+        ),
+        CommissionPlanCleared(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", plan_version=2, tier="gold",
+            cleared_plan=_PERCENTAGE,
+        ),
+        TierDefaultPlanSet(tier_id="gold", plan_version=1, plan=_TIERED),
+        TierDefaultPlanCleared(tier_id="gold", plan_version=2, cleared_plan=_TIERED),
+    )

@@ -98,7 +98,7 @@ class ContactDeleted(EventData):
 class ImportedAccount(BaseModel):
     """One account an import created or changed (``changed``: the fields the row set that differed)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     account_id: str
     outcome: Literal["created", "updated"]
@@ -178,35 +178,53 @@ _ACCOUNT_ID = "3f6c2b1a9e8d4c7b8a5f0e1d2c3b4a59"
 _CONTACT_ID = "8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d"
 _IMPORT_ID = "1767225600000a1b2c3d4e5f6a7"
 
-EXAMPLES: tuple[EventData, ...] = (
-    AccountCreated(
-        account_id=_ACCOUNT_ID, name="Contoso Retail", domain="contoso.example", country="NL",
-        industry="retail_ecommerce", lifecycle_stage="lead",
-    ),
-    AccountUpdated(
-        account_id=_ACCOUNT_ID, name="Contoso Retail", domain="contoso-retail.example",
-        previous_domain="contoso.example", country="NL", industry="retail_ecommerce",
-        lifecycle_stage="customer", changed=["lifecycle_stage", "website"],
-    ),
-    AccountDeleted(
-        account_id=_ACCOUNT_ID, name="Contoso Retail", domain="contoso.example", contacts_deleted=2,
-    ),
-    ContactCreated(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID),
-    ContactUpdated(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID, changed=["title"]),
-    ContactDeleted(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID, was_primary=True),
-    AccountsImported(
-        import_id=_IMPORT_ID, first_row=2, last_row=101, accounts=[
-            ImportedAccount(account_id=_ACCOUNT_ID, outcome="created", name="Contoso Retail",
-                            domain="contoso.example", country="NL", lifecycle_stage="lead"),
-            ImportedAccount(account_id=_CONTACT_ID, outcome="updated", name="Fabrikam",
-                            domain="fabrikam.example", changed=["employee_count"]),
-        ],
-    ),
-    AccountImportStarted(import_id=_IMPORT_ID, rows_total=12000),
-    AccountImportProgressed(import_id=_IMPORT_ID, rows_done=7400, rows_total=12000),
-    AccountImportCompleted(
-        import_id=_IMPORT_ID, rows_total=12000, created=11000, updated=600, unchanged=380, rejected=20,
-    ),
-    AccountExportRequested(export_id=_IMPORT_ID),
-    AccountExportCompleted(export_id=_IMPORT_ID, accounts=48210),
+EVENTS: tuple[type[EventData], ...] = (
+    AccountCreated,
+    AccountUpdated,
+    AccountDeleted,
+    ContactCreated,
+    ContactUpdated,
+    ContactDeleted,
+    AccountsImported,
+    AccountImportStarted,
+    AccountImportProgressed,
+    AccountImportCompleted,
+    AccountExportRequested,
+    AccountExportCompleted,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        AccountCreated(
+            account_id=_ACCOUNT_ID, name="Contoso Retail", domain="contoso.example", country="NL",
+            industry="retail_ecommerce", lifecycle_stage="lead",
+        ),
+        AccountUpdated(
+            account_id=_ACCOUNT_ID, name="Contoso Retail", domain="contoso-retail.example",
+            previous_domain="contoso.example", country="NL", industry="retail_ecommerce",
+            lifecycle_stage="customer", changed=["lifecycle_stage", "website"],
+        ),
+        AccountDeleted(
+            account_id=_ACCOUNT_ID, name="Contoso Retail", domain="contoso.example", contacts_deleted=2,
+        ),
+        ContactCreated(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID),
+        ContactUpdated(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID, changed=["title"]),
+        ContactDeleted(contact_id=_CONTACT_ID, account_id=_ACCOUNT_ID, was_primary=True),
+        AccountsImported(
+            import_id=_IMPORT_ID, first_row=2, last_row=101, accounts=[
+                ImportedAccount(account_id=_ACCOUNT_ID, outcome="created", name="Contoso Retail",
+                                domain="contoso.example", country="NL", lifecycle_stage="lead"),
+                ImportedAccount(account_id=_CONTACT_ID, outcome="updated", name="Fabrikam",
+                                domain="fabrikam.example", changed=["employee_count"]),
+            ],
+        ),
+        AccountImportStarted(import_id=_IMPORT_ID, rows_total=12000),
+        AccountImportProgressed(import_id=_IMPORT_ID, rows_done=7400, rows_total=12000),
+        AccountImportCompleted(
+            import_id=_IMPORT_ID, rows_total=12000, created=11000, updated=600, unchanged=380, rejected=20,
+        ),
+        AccountExportRequested(export_id=_IMPORT_ID),
+        AccountExportCompleted(export_id=_IMPORT_ID, accounts=48210),
+    )

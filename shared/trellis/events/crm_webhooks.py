@@ -30,7 +30,7 @@ class CrmWebhookChanged(EventData):
 
 
 class ExternalIdRef(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     system: str
     external_id: str
@@ -46,9 +46,16 @@ class DealExternalIdsSet(EventData):
     owner_organisation_id: str
     external_ids: list[ExternalIdRef] = Field(default_factory=list)
 
-
-EXAMPLES: tuple[EventData, ...] = (
-    CrmWebhookChanged(organisation_id="northwind", system="hubspot", change="configured"),
-    DealExternalIdsSet(deal_id="0194f0a0c1d2e3f4a5b6c7d8e9f0a1b3", owner_organisation_id="northwind",
-                       external_ids=[ExternalIdRef(system="hubspot", external_id="18342671")]),
+EVENTS: tuple[type[EventData], ...] = (
+    CrmWebhookChanged,
+    DealExternalIdsSet,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        CrmWebhookChanged(organisation_id="northwind", system="hubspot", change="configured"),
+        DealExternalIdsSet(deal_id="0194f0a0c1d2e3f4a5b6c7d8e9f0a1b3", owner_organisation_id="northwind",
+                           external_ids=[ExternalIdRef(system="hubspot", external_id="18342671")]),
+    )

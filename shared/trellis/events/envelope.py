@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
@@ -14,8 +15,10 @@ from trellis.principal import Principal
 class EventData(BaseModel):
     """Base of every event's ``data``. Subclasses set the type, source and version they publish."""
 
-    # Consumers tolerate fields added by newer producers.
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Consumers tolerate fields added by newer producers. defer_build: a model's validator is built on its
+    # first use, not at import, so a function pays only for the event types it publishes or consumes
+    # (building all of them was ~140 ms of a consumer's cold start). Parts of events say the same.
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     event_type: ClassVar[str]
     source: ClassVar[str]
@@ -62,3 +65,7 @@ class EventEnvelope(BaseModel):
             actor=actor,
             data=data.model_dump(mode="json"),
         )
+
+
+# What a consumer calls for an event: its envelope and its data, parsed as the model of its type.
+EventHandler = Callable[[EventEnvelope, Any], object]

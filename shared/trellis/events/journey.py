@@ -14,7 +14,7 @@ ChecklistSide = Literal["vendor", "partner"]
 
 
 class ChecklistEntryData(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     id: str
     title: str
@@ -52,18 +52,26 @@ class ChecklistItemTicked(EventData):
 
 _PARTNERSHIP_ID = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 
-EXAMPLES: tuple[EventData, ...] = (
-    ChecklistDefined(
-        stage_id="onboarding",
-        items=[
-            ChecklistEntryData(id="sign-the-agreement", title="Sign the agreement", required=True),
-            ChecklistEntryData(id="portal-training", title="Portal training"),
-        ],
-        added=["portal-training"], removed=[],
-    ),
-    ChecklistItemTicked(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", stage_id="onboarding",
-        item_id="sign-the-agreement", title="Sign the agreement", done=True, side="partner",
-        required_complete=True,
-    ),
+EVENTS: tuple[type[EventData], ...] = (
+    ChecklistDefined,
+    ChecklistItemTicked,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        ChecklistDefined(
+            stage_id="onboarding",
+            items=[
+                ChecklistEntryData(id="sign-the-agreement", title="Sign the agreement", required=True),
+                ChecklistEntryData(id="portal-training", title="Portal training"),
+            ],
+            added=["portal-training"], removed=[],
+        ),
+        ChecklistItemTicked(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", stage_id="onboarding",
+            item_id="sign-the-agreement", title="Sign the agreement", done=True, side="partner",
+            required_complete=True,
+        ),
+    )

@@ -30,7 +30,7 @@ ReferralStatus = Literal["pending", "accepted", "declined"]
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class AttributionLink(_Part):
@@ -209,44 +209,65 @@ _DEAL = "0194f0a0c1d2e3f4a5b6c7d8e9f0a1b3"
 _RESELLER = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 _DISTRIBUTOR = "9a8b7c6d5e4f30211203f4e5d6c7b8a9"
 _AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
-_CHAIN = [
-    AttributionLink(role="vendor", organisation_id=_VENDOR),
-    AttributionLink(role="distributor", organisation_id="dista", partnership_id=_DISTRIBUTOR),
-    AttributionLink(role="reseller", organisation_id="contoso", partnership_id=_RESELLER),
-]
-_LEAD_SNAPSHOT = LeadSnapshot(
-    lead_id=_LEAD, vendor_organisation_id=_VENDOR, origin="distributor", status="sent",
-    sender_organisation_id="dista", receiver_organisation_id="contoso", partnership_id=_RESELLER,
-    distributor_partnership_id=_DISTRIBUTOR, company_name="Globex Retail", customer_domain="globex.example",
-    country="DE", registration_status="registered", attribution=_CHAIN, created_at=_AT, version=1,
-)
-_DEAL_SNAPSHOT = DealSnapshot(
-    deal_id=_DEAL, vendor_organisation_id=_VENDOR, owner_organisation_id="contoso", name="Globex Retail",
-    status="closed_won", amount=Decimal("12000.00"), currency="EUR", close_date=date(2026, 4, 30),
-    source="partner", lead_id=_LEAD, partnership_id=_RESELLER, distributor_partnership_ids=[_DISTRIBUTOR],
-    customer_domain="globex.example", attribution=_CHAIN, won_at=_AT, version=3,
+
+EVENTS: tuple[type[EventData], ...] = (
+    LeadCreated,
+    LeadSent,
+    LeadAccepted,
+    LeadDeclined,
+    LeadAssigned,
+    RegistrationConflict,
+    RegistrationResolved,
+    DealCreated,
+    DealUpdated,
+    DealWon,
+    ReferralConnected,
+    ReferralStatusChanged,
 )
 
-EXAMPLES: tuple[EventData, ...] = (
-    LeadCreated(lead=_LEAD_SNAPSHOT),
-    LeadSent(lead=_LEAD_SNAPSHOT),
-    LeadAccepted(lead=_LEAD_SNAPSHOT.model_copy(update={"status": "accepted", "deal_id": _DEAL}),
-                 deal_id=_DEAL),
-    LeadDeclined(lead=_LEAD_SNAPSHOT.model_copy(update={"status": "declined"}),
-                 declined_by_organisation_id="contoso", reason="Outside our region"),
-    LeadAssigned(lead_id=_LEAD, organisation_id=_VENDOR, company_name="Globex Retail",
-                 assigned_user_ids=["u-manager"], added_user_ids=["u-manager"]),
-    RegistrationConflict(lead=_LEAD_SNAPSHOT.model_copy(update={"registration_status": "conflict"}),
-                         customer_domain="globex.example", conflicting_lead_ids=[_LEAD]),
-    RegistrationResolved(lead=_LEAD_SNAPSHOT.model_copy(update={"registration_status": "approved"}),
-                         customer_domain="globex.example", decision="approved", expires_at=_AT),
-    DealCreated(deal=_DEAL_SNAPSHOT.model_copy(update={"status": "open", "won_at": None, "version": 1})),
-    DealUpdated(deal=_DEAL_SNAPSHOT, previous_status="open", changed=["status"]),
-    DealWon(deal=_DEAL_SNAPSHOT),
-    ReferralConnected(referral_id="0194f0a0c1d2e3f4a5b6c7d8e9f0a1b4", deal_id=_DEAL,
-                      deal_name="Globex Retail", owner_organisation_id="contoso",
-                      referrer_organisation_id="northwind", partnership_id=_RESELLER, status="pending"),
-    ReferralStatusChanged(referral_id="0194f0a0c1d2e3f4a5b6c7d8e9f0a1b4", deal_id=_DEAL,
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    _CHAIN = [
+        AttributionLink(role="vendor", organisation_id=_VENDOR),
+        AttributionLink(role="distributor", organisation_id="dista", partnership_id=_DISTRIBUTOR),
+        AttributionLink(role="reseller", organisation_id="contoso", partnership_id=_RESELLER),
+    ]
+    _LEAD_SNAPSHOT = LeadSnapshot(
+        lead_id=_LEAD, vendor_organisation_id=_VENDOR, origin="distributor", status="sent",
+        sender_organisation_id="dista", receiver_organisation_id="contoso", partnership_id=_RESELLER,
+        distributor_partnership_id=_DISTRIBUTOR, company_name="Globex Retail",
+        customer_domain="globex.example",
+        country="DE", registration_status="registered", attribution=_CHAIN, created_at=_AT, version=1,
+    )
+    _DEAL_SNAPSHOT = DealSnapshot(
+        deal_id=_DEAL, vendor_organisation_id=_VENDOR, owner_organisation_id="contoso", name="Globex Retail",
+        status="closed_won", amount=Decimal("12000.00"), currency="EUR", close_date=date(2026, 4, 30),
+        source="partner", lead_id=_LEAD, partnership_id=_RESELLER, distributor_partnership_ids=[_DISTRIBUTOR],
+        customer_domain="globex.example", attribution=_CHAIN, won_at=_AT, version=3,
+    )
+
+    return (
+        LeadCreated(lead=_LEAD_SNAPSHOT),
+        LeadSent(lead=_LEAD_SNAPSHOT),
+        LeadAccepted(lead=_LEAD_SNAPSHOT.model_copy(update={"status": "accepted", "deal_id": _DEAL}),
+                     deal_id=_DEAL),
+        LeadDeclined(lead=_LEAD_SNAPSHOT.model_copy(update={"status": "declined"}),
+                     declined_by_organisation_id="contoso", reason="Outside our region"),
+        LeadAssigned(lead_id=_LEAD, organisation_id=_VENDOR, company_name="Globex Retail",
+                     assigned_user_ids=["u-manager"], added_user_ids=["u-manager"]),
+        RegistrationConflict(lead=_LEAD_SNAPSHOT.model_copy(update={"registration_status": "conflict"}),
+                             customer_domain="globex.example", conflicting_lead_ids=[_LEAD]),
+        RegistrationResolved(lead=_LEAD_SNAPSHOT.model_copy(update={"registration_status": "approved"}),
+                             customer_domain="globex.example", decision="approved", expires_at=_AT),
+        DealCreated(deal=_DEAL_SNAPSHOT.model_copy(update={"status": "open", "won_at": None, "version": 1})),
+        DealUpdated(deal=_DEAL_SNAPSHOT, previous_status="open", changed=["status"]),
+        DealWon(deal=_DEAL_SNAPSHOT),
+        ReferralConnected(referral_id="0194f0a0c1d2e3f4a5b6c7d8e9f0a1b4", deal_id=_DEAL,
                           deal_name="Globex Retail", owner_organisation_id="contoso",
-                          referrer_organisation_id="northwind", from_status="pending", to_status="accepted"),
-)
+                          referrer_organisation_id="northwind", partnership_id=_RESELLER, status="pending"),
+        ReferralStatusChanged(referral_id="0194f0a0c1d2e3f4a5b6c7d8e9f0a1b4", deal_id=_DEAL,
+                              deal_name="Globex Retail", owner_organisation_id="contoso",
+                              referrer_organisation_id="northwind", from_status="pending",
+                              to_status="accepted"),
+    )

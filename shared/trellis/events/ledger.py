@@ -30,7 +30,7 @@ NotRecordedReason = Literal[
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Beneficiary(_Part):
@@ -152,34 +152,51 @@ class BillingRecorded(EventData):
 _DEAL = "0194f0a0c1d2e3f4a5b6c7d8e9f0a1b3"
 _RESELLER = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 _AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
-_ENTRY = CommissionEntryData(
-    entry_id="1772445600000a1b2c3d4e5f6a", deal_id=_DEAL, deal_name="Globex Retail", kind="commission",
-    status="pending", beneficiary=Beneficiary(partnership_id=_RESELLER, organisation_id="contoso",
-                                              role="reseller"),
-    amount=Decimal("840.00"), currency="EUR", effective_at=_AT, expected_payout_on=date(2026, 4, 30),
-    deal_version=3,
-)
-_CLAWBACK = _ENTRY.model_copy(update={
-    "entry_id": "1772532000000b1c2d3e4f5a6b", "kind": "clawback", "amount": Decimal("-840.00"),
-    "deal_version": 4,
-})
-_PAYOUT = PayoutData(
-    payout_id="1775124000000c1d2e3f4a5b6c", partnership_id=_RESELLER, organisation_id="contoso",
-    currency="EUR", amount=Decimal("840.00"), status="open",
-    lines=[PayoutLine(entry_id=_ENTRY.entry_id, deal_id=_DEAL, kind="commission", amount=Decimal("840.00"))],
-    created_at=_AT,
+
+EVENTS: tuple[type[EventData], ...] = (
+    CommissionEarned,
+    CommissionAdjusted,
+    CommissionApproved,
+    CommissionNotRecorded,
+    PayoutCreated,
+    PayoutPaid,
+    BillingRecorded,
 )
 
-EXAMPLES: tuple[EventData, ...] = (
-    CommissionEarned(entry=_ENTRY),
-    CommissionAdjusted(entry=_CLAWBACK, deal_status="open", previous_total=Decimal("840.00"),
-                       new_total=Decimal("0.00")),
-    CommissionApproved(entry=_ENTRY.model_copy(update={"status": "approved"})),
-    CommissionNotRecorded(deal_id=_DEAL, deal_name="Globex Retail", deal_version=3, partnership_id=_RESELLER,
-                          reason="currency_mismatch", detail="the plan pays in USD, the deal is in EUR"),
-    PayoutCreated(payout=_PAYOUT),
-    PayoutPaid(payout=_PAYOUT.model_copy(update={"status": "paid", "paid_at": _AT, "reference": "SEPA-42"})),
-    BillingRecorded(billing_id="1772445600000d1e2f3a4b5c6d", deal_id=_DEAL, deal_name="Globex Retail",
-                    owner_organisation_id="contoso", amount=Decimal("6000.00"), currency="EUR",
-                    billed_on=date(2026, 3, 31), invoice_reference="INV-2026-0042"),
-)
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    _ENTRY = CommissionEntryData(
+        entry_id="1772445600000a1b2c3d4e5f6a", deal_id=_DEAL, deal_name="Globex Retail", kind="commission",
+        status="pending", beneficiary=Beneficiary(partnership_id=_RESELLER, organisation_id="contoso",
+                                                  role="reseller"),
+        amount=Decimal("840.00"), currency="EUR", effective_at=_AT, expected_payout_on=date(2026, 4, 30),
+        deal_version=3,
+    )
+    _CLAWBACK = _ENTRY.model_copy(update={
+        "entry_id": "1772532000000b1c2d3e4f5a6b", "kind": "clawback", "amount": Decimal("-840.00"),
+        "deal_version": 4,
+    })
+    _PAYOUT = PayoutData(
+        payout_id="1775124000000c1d2e3f4a5b6c", partnership_id=_RESELLER, organisation_id="contoso",
+        currency="EUR", amount=Decimal("840.00"), status="open",
+        lines=[PayoutLine(entry_id=_ENTRY.entry_id, deal_id=_DEAL, kind="commission",
+                          amount=Decimal("840.00"))],
+        created_at=_AT,
+    )
+
+    return (
+        CommissionEarned(entry=_ENTRY),
+        CommissionAdjusted(entry=_CLAWBACK, deal_status="open", previous_total=Decimal("840.00"),
+                           new_total=Decimal("0.00")),
+        CommissionApproved(entry=_ENTRY.model_copy(update={"status": "approved"})),
+        CommissionNotRecorded(deal_id=_DEAL, deal_name="Globex Retail", deal_version=3,
+                              partnership_id=_RESELLER,
+                              reason="currency_mismatch", detail="the plan pays in USD, the deal is in EUR"),
+        PayoutCreated(payout=_PAYOUT),
+        PayoutPaid(payout=_PAYOUT.model_copy(update={"status": "paid", "paid_at": _AT,
+                                                     "reference": "SEPA-42"})),
+        BillingRecorded(billing_id="1772445600000d1e2f3a4b5c6d", deal_id=_DEAL, deal_name="Globex Retail",
+                        owner_organisation_id="contoso", amount=Decimal("6000.00"), currency="EUR",
+                        billed_on=date(2026, 3, 31), invoice_reference="INV-2026-0042"),
+    )

@@ -59,14 +59,23 @@ _RESELLER = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 _ASSIGNED = datetime.fromisoformat("2025-03-04T05:06:07+00:00")
 _REMOVED = datetime.fromisoformat("2025-09-01T08:00:00+00:00")
 
-EXAMPLES: tuple[EventData, ...] = (
-    DistributorModuleToggled(vendor_organisation_id=_VENDOR, enabled=True),
-    ResellerAssigned(
-        vendor_organisation_id=_VENDOR, distributor_id=_DISTRIBUTOR, reseller_id=_RESELLER,
-        assigned_at=_ASSIGNED, chain=[_DISTRIBUTOR, _MASTER],
-    ),
-    ResellerUnassigned(
-        vendor_organisation_id=_VENDOR, distributor_id=_DISTRIBUTOR, reseller_id=_RESELLER,
-        assigned_at=_ASSIGNED, removed_at=_REMOVED, chain=[_DISTRIBUTOR, _MASTER],
-    ),
+EVENTS: tuple[type[EventData], ...] = (
+    DistributorModuleToggled,
+    ResellerAssigned,
+    ResellerUnassigned,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        DistributorModuleToggled(vendor_organisation_id=_VENDOR, enabled=True),
+        ResellerAssigned(
+            vendor_organisation_id=_VENDOR, distributor_id=_DISTRIBUTOR, reseller_id=_RESELLER,
+            assigned_at=_ASSIGNED, chain=[_DISTRIBUTOR, _MASTER],
+        ),
+        ResellerUnassigned(
+            vendor_organisation_id=_VENDOR, distributor_id=_DISTRIBUTOR, reseller_id=_RESELLER,
+            assigned_at=_ASSIGNED, removed_at=_REMOVED, chain=[_DISTRIBUTOR, _MASTER],
+        ),
+    )

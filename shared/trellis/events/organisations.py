@@ -183,43 +183,59 @@ class UserRemoved(EventData):
 _EXPIRES = datetime(2025, 1, 8, 12, 0, tzinfo=UTC)
 _TOKEN = "acme.q4Gk0sM2v2bq3wPZ1r6bq8xgq1Yk0f4mX1mR8d9ZQ0s"  # noqa: S105 - an example  # nosec B105
 
-EXAMPLES: tuple[EventData, ...] = (
-    TeammateInvited(
-        invitation_id="01735000000000a1b2c3d4e5f6a", organisation_id="acme", organisation_name="Acme",
-        email="dana@acme.example", name="Dana", roles=["partner_manager"], invited_by_user_id="u-ana",
-        expires_at=_EXPIRES, accept_token=_TOKEN,
-    ),
-    PartnerInvited(
-        invitation_id="01735000000000b1b2c3d4e5f6a", partnership_id="7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00",
-        vendor_organisation_id="acme", vendor_organisation_name="Acme", company_name="Northwind Consulting",
-        email="sally@northwind.example", name="Sally", roles=[], invited_by_user_id="u-ana",
-        expires_at=_EXPIRES, accept_token=_TOKEN,
-    ),
-    InvitationResent(
-        invitation_id="01735000000000a1b2c3d4e5f6a", kind="teammate", organisation_id="acme",
-        organisation_name="Acme", email="dana@acme.example", name="Dana", expires_at=_EXPIRES,
-        accept_token=_TOKEN,
-    ),
-    InvitationRevoked(
-        invitation_id="01735000000000a1b2c3d4e5f6a", kind="teammate", organisation_id="acme",
-        email="dana@acme.example",
-    ),
-    InvitationAccepted(
-        invitation_id="01735000000000b1b2c3d4e5f6a", kind="partner",
-        organisation_id="3b1f0c2d4e5f60718293a4b5c6d7e8f9", user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
-        email="sally@northwind.example", name="Sally", roles=["partner_admin"],
-        vendor_organisation_id="acme", partnership_id="7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00",
-    ),
-    PartnerJoined(
-        partnership_id="7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00", company_name="Northwind Consulting",
-        partner_organisation_id="3b1f0c2d4e5f60718293a4b5c6d7e8f9", organisation_created=True,
-        user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", email="sally@northwind.example",
-    ),
-    UserRegistered(user_id="u-ana", organisation_id="acme", email="ana@acme.example", name="Ana",
-                   roles=["admin"]),
-    UserRolesChanged(
-        user_id="u-ben", organisation_id="acme", email="ben@acme.example", from_roles=["partner_manager"],
-        to_roles=["admin", "partner_manager"],
-    ),
-    UserRemoved(user_id="u-ben", organisation_id="acme", email="ben@acme.example"),
+EVENTS: tuple[type[EventData], ...] = (
+    TeammateInvited,
+    PartnerInvited,
+    InvitationResent,
+    InvitationRevoked,
+    InvitationAccepted,
+    PartnerJoined,
+    UserRegistered,
+    UserRolesChanged,
+    UserRemoved,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        TeammateInvited(
+            invitation_id="01735000000000a1b2c3d4e5f6a", organisation_id="acme", organisation_name="Acme",
+            email="dana@acme.example", name="Dana", roles=["partner_manager"], invited_by_user_id="u-ana",
+            expires_at=_EXPIRES, accept_token=_TOKEN,
+        ),
+        PartnerInvited(
+            invitation_id="01735000000000b1b2c3d4e5f6a", partnership_id="7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00",
+            vendor_organisation_id="acme", vendor_organisation_name="Acme",
+            company_name="Northwind Consulting",
+            email="sally@northwind.example", name="Sally", roles=[], invited_by_user_id="u-ana",
+            expires_at=_EXPIRES, accept_token=_TOKEN,
+        ),
+        InvitationResent(
+            invitation_id="01735000000000a1b2c3d4e5f6a", kind="teammate", organisation_id="acme",
+            organisation_name="Acme", email="dana@acme.example", name="Dana", expires_at=_EXPIRES,
+            accept_token=_TOKEN,
+        ),
+        InvitationRevoked(
+            invitation_id="01735000000000a1b2c3d4e5f6a", kind="teammate", organisation_id="acme",
+            email="dana@acme.example",
+        ),
+        InvitationAccepted(
+            invitation_id="01735000000000b1b2c3d4e5f6a", kind="partner",
+            organisation_id="3b1f0c2d4e5f60718293a4b5c6d7e8f9", user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
+            email="sally@northwind.example", name="Sally", roles=["partner_admin"],
+            vendor_organisation_id="acme", partnership_id="7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00",
+        ),
+        PartnerJoined(
+            partnership_id="7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00", company_name="Northwind Consulting",
+            partner_organisation_id="3b1f0c2d4e5f60718293a4b5c6d7e8f9", organisation_created=True,
+            user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", email="sally@northwind.example",
+        ),
+        UserRegistered(user_id="u-ana", organisation_id="acme", email="ana@acme.example", name="Ana",
+                       roles=["admin"]),
+        UserRolesChanged(
+            user_id="u-ben", organisation_id="acme", email="ben@acme.example", from_roles=["partner_manager"],
+            to_roles=["admin", "partner_manager"],
+        ),
+        UserRemoved(user_id="u-ben", organisation_id="acme", email="ben@acme.example"),
+    )

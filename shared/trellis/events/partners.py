@@ -38,7 +38,7 @@ class PartnershipStageChanged(EventData):
 
 
 class FieldChange(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     field: str
     before: str | None = None
@@ -110,7 +110,7 @@ class PartnershipUserUnassigned(EventData):
 
 
 class ProgramEntryData(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     id: str
     name: str
@@ -130,36 +130,51 @@ class ProgramListUpdated(EventData):
 
 _PARTNERSHIP_ID = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 
-EXAMPLES: tuple[EventData, ...] = (
-    PartnershipCreated(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", partnership_type="reseller",
-        stage="recruitment", country="DE", website_domain="northwind.example",
-        assigned_user_ids=["u-manager"], tier="gold", category="consulting",
-    ),
-    PartnershipStageChanged(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", from_stage="recruitment",
-        to_stage="onboarding", assigned_user_ids=["u-manager"],
-    ),
-    PartnershipUpdated(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind GmbH", partnership_type="reseller",
-        country="DE", website_domain="northwind.example", tier="gold", category="consulting",
-        changes=[
-            FieldChange(field="company_name", before="Northwind Consulting", after="Northwind GmbH"),
-        ],
-    ),
-    PartnershipArchived(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
-    PartnershipRestored(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
-    PartnershipDeleted(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
-    PartnershipUserAssigned(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", user_id="u-manager",
-        assigned_user_ids=["u-manager"],
-    ),
-    PartnershipUserUnassigned(
-        partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", user_id="u-manager",
-        assigned_user_ids=[],
-    ),
-    ProgramListUpdated(
-        list_name="tiers", added=["silver"], renamed=[],
-        entries=[ProgramEntryData(id="gold", name="Gold"), ProgramEntryData(id="silver", name="Silver")],
-    ),
+EVENTS: tuple[type[EventData], ...] = (
+    PartnershipCreated,
+    PartnershipStageChanged,
+    PartnershipUpdated,
+    PartnershipArchived,
+    PartnershipRestored,
+    PartnershipDeleted,
+    PartnershipUserAssigned,
+    PartnershipUserUnassigned,
+    ProgramListUpdated,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        PartnershipCreated(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", partnership_type="reseller",
+            stage="recruitment", country="DE", website_domain="northwind.example",
+            assigned_user_ids=["u-manager"], tier="gold", category="consulting",
+        ),
+        PartnershipStageChanged(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", from_stage="recruitment",
+            to_stage="onboarding", assigned_user_ids=["u-manager"],
+        ),
+        PartnershipUpdated(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind GmbH", partnership_type="reseller",
+            country="DE", website_domain="northwind.example", tier="gold", category="consulting",
+            changes=[
+                FieldChange(field="company_name", before="Northwind Consulting", after="Northwind GmbH"),
+            ],
+        ),
+        PartnershipArchived(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
+        PartnershipRestored(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
+        PartnershipDeleted(partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting"),
+        PartnershipUserAssigned(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", user_id="u-manager",
+            assigned_user_ids=["u-manager"],
+        ),
+        PartnershipUserUnassigned(
+            partnership_id=_PARTNERSHIP_ID, company_name="Northwind Consulting", user_id="u-manager",
+            assigned_user_ids=[],
+        ),
+        ProgramListUpdated(
+            list_name="tiers", added=["silver"], renamed=[],
+            entries=[ProgramEntryData(id="gold", name="Gold"), ProgramEntryData(id="silver", name="Silver")],
+        ),
+    )

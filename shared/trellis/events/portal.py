@@ -208,64 +208,83 @@ class FeedbackSubmitted(EventData):
 _PARTNERSHIP = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
 _PARTNER = "3b1f0c2d4e5f60718293a4b5c6d7e8f9"
 
-EXAMPLES: tuple[EventData, ...] = (
-    MessagePosted(
-        message_id="1772445600000a1b2c3d4e5f6a", partnership_id=_PARTNERSHIP,
-        company_name="Northwind Consulting",
-        vendor_organisation_id="acme", vendor_organisation_name="Acme", partner_organisation_id=_PARTNER,
-        author_side="vendor", author_user_id="u-ben", author_name="Ben",
-        excerpt="Can we review the Q3 pipeline?",
-    ),
-    TaskAssigned(
-        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
-        task_id="1772445600000c1b2c3d4e5f6a",
-        title="Run the data migration", partnership_id=_PARTNERSHIP, assignee_organisation_id=_PARTNER,
-        assignee_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", due_on=date(2026, 3, 31),
-    ),
-    ProjectUpdated(
-        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out", partnership_id=_PARTNERSHIP,
-        vendor_organisation_id="acme", partner_organisation_id=_PARTNER, change="status_changed",
-        status="active", previous_status="planned", changes=["status"],
-    ),
-    MilestoneCompleted(
-        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
-        milestone_id="1772445600000e1b2c3d4e5f6a", title="Pilot live", partnership_id=_PARTNERSHIP,
-        vendor_organisation_id="acme", partner_organisation_id=_PARTNER, due_on=date(2026, 3, 1),
-        completed_by_user_id="u-ben",
-    ),
-    TaskCompleted(
-        project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
-        task_id="1772445600000c1b2c3d4e5f6a", title="Run the data migration", partnership_id=_PARTNERSHIP,
-        vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
-        assignee_organisation_id=_PARTNER, assignee_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
-        completed_by_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
-    ),
-    CertificationEarned(
-        certification_id="1772445600000d1b2c3d4e5f6a", certification_name="Acme Sales Professional",
-        partnership_id=_PARTNERSHIP, partner_organisation_id=_PARTNER,
-        user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally",
-        vendor_organisation_id="acme", earned_on=date(2026, 3, 2), expires_on=date(2027, 3, 2),
-    ),
-    TrainingModuleCompleted(
-        module_id="1772445600000e1b2c3d4e5f6a", module_title="Selling Acme Cloud",
-        partnership_id=_PARTNERSHIP, vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
-        user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally", score=90,
-    ),
-    ResourcePublished(
-        resource_id="1772445600000e1b2c3d4e5f6a", room="brand", kind="file", title="Logo pack 2026",
-        version_id="1772445600000f1b2c3d4e5f6a", version_number=2, first_version=False,
-        audience={"min_tier": "gold", "partner_roles": ["marketing"]},
-    ),
-    SharedFileUploaded(
-        file_id="17724456000001ab2c3d4e5f6a", version_id="17724456000002ab2c3d4e5f6a", version_number=1,
-        title="Statement of work", filename="sow-globex.pdf", partnership_id=_PARTNERSHIP,
-        company_name="Northwind Consulting", vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
-        uploader_side="partner", uploader_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
-    ),
-    FeedbackSubmitted(
-        feedback_id="1772445600000e1b2c3d4e5f6a", kind="survey", partnership_id=_PARTNERSHIP,
-        company_name="Northwind Consulting", vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
-        user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", stage="onboarding", nps=9,
-        excerpt="The onboarding calls were very helpful.",
-    ),
+EVENTS: tuple[type[EventData], ...] = (
+    MessagePosted,
+    TaskAssigned,
+    ProjectUpdated,
+    MilestoneCompleted,
+    TaskCompleted,
+    CertificationEarned,
+    TrainingModuleCompleted,
+    ResourcePublished,
+    SharedFileUploaded,
+    FeedbackSubmitted,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        MessagePosted(
+            message_id="1772445600000a1b2c3d4e5f6a", partnership_id=_PARTNERSHIP,
+            company_name="Northwind Consulting",
+            vendor_organisation_id="acme", vendor_organisation_name="Acme", partner_organisation_id=_PARTNER,
+            author_side="vendor", author_user_id="u-ben", author_name="Ben",
+            excerpt="Can we review the Q3 pipeline?",
+        ),
+        TaskAssigned(
+            project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
+            task_id="1772445600000c1b2c3d4e5f6a",
+            title="Run the data migration", partnership_id=_PARTNERSHIP, assignee_organisation_id=_PARTNER,
+            assignee_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", due_on=date(2026, 3, 31),
+        ),
+        ProjectUpdated(
+            project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
+            partnership_id=_PARTNERSHIP,
+            vendor_organisation_id="acme", partner_organisation_id=_PARTNER, change="status_changed",
+            status="active", previous_status="planned", changes=["status"],
+        ),
+        MilestoneCompleted(
+            project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
+            milestone_id="1772445600000e1b2c3d4e5f6a", title="Pilot live", partnership_id=_PARTNERSHIP,
+            vendor_organisation_id="acme", partner_organisation_id=_PARTNER, due_on=date(2026, 3, 1),
+            completed_by_user_id="u-ben",
+        ),
+        TaskCompleted(
+            project_id="1772445600000b1b2c3d4e5f6a", project_name="Globex roll-out",
+            task_id="1772445600000c1b2c3d4e5f6a", title="Run the data migration", partnership_id=_PARTNERSHIP,
+            vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
+            assignee_organisation_id=_PARTNER, assignee_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
+            completed_by_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
+        ),
+        CertificationEarned(
+            certification_id="1772445600000d1b2c3d4e5f6a", certification_name="Acme Sales Professional",
+            partnership_id=_PARTNERSHIP, partner_organisation_id=_PARTNER,
+            user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally",
+            vendor_organisation_id="acme", earned_on=date(2026, 3, 2), expires_on=date(2027, 3, 2),
+        ),
+        TrainingModuleCompleted(
+            module_id="1772445600000e1b2c3d4e5f6a", module_title="Selling Acme Cloud",
+            partnership_id=_PARTNERSHIP, vendor_organisation_id="acme", partner_organisation_id=_PARTNER,
+            user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", user_name="Sally", score=90,
+        ),
+        ResourcePublished(
+            resource_id="1772445600000e1b2c3d4e5f6a", room="brand", kind="file", title="Logo pack 2026",
+            version_id="1772445600000f1b2c3d4e5f6a", version_number=2, first_version=False,
+            audience={"min_tier": "gold", "partner_roles": ["marketing"]},
+        ),
+        SharedFileUploaded(
+            file_id="17724456000001ab2c3d4e5f6a", version_id="17724456000002ab2c3d4e5f6a", version_number=1,
+            title="Statement of work", filename="sow-globex.pdf", partnership_id=_PARTNERSHIP,
+            company_name="Northwind Consulting", vendor_organisation_id="acme",
+            partner_organisation_id=_PARTNER,
+            uploader_side="partner", uploader_user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9",
+        ),
+        FeedbackSubmitted(
+            feedback_id="1772445600000e1b2c3d4e5f6a", kind="survey", partnership_id=_PARTNERSHIP,
+            company_name="Northwind Consulting", vendor_organisation_id="acme",
+            partner_organisation_id=_PARTNER,
+            user_id="9a8b7c6d5e4f30211203f4e5d6c7b8a9", stage="onboarding", nps=9,
+            excerpt="The onboarding calls were very helpful.",
+        ),
+    )

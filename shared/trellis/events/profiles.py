@@ -23,7 +23,7 @@ FieldValue = str | int | float | list[str] | None
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class CompanySize(_Part):
@@ -111,31 +111,44 @@ class PartnershipCustomFieldsUpdated(EventData):
 
 
 _PARTNERSHIP_ID = "7f0c1a0e6f3b4c7e9d2a5b8c1d4e7f00"
-_FIELD = CustomFieldDefinition(
-    field_id="0190f3a1b2c3d4e5f6a7b8c9d0", key="support_level", label="Support level", type="single_select",
-    required=False, visibility="shared", options=["basic", "premium"], help_text="Agreed support tier",
+
+EVENTS: tuple[type[EventData], ...] = (
+    IcpUpdated,
+    CustomFieldDefined,
+    CustomFieldUpdated,
+    CustomFieldRemoved,
+    PartnershipCustomFieldsUpdated,
 )
 
-EXAMPLES: tuple[EventData, ...] = (
-    IcpUpdated(
-        partnership_id=_PARTNERSHIP_ID, icp_version=2,
-        icp=Icp(
-            countries=["DE", "FR"], industries=["software_saas"],
-            company_size=CompanySize(min_employees=50, max_employees=500),
-            sub_categories=["mid-market erp"], keywords=["sap migration", "cloud erp"],
-            custom=[IcpCriterion(label="Buying committee", value="CFO and CIO")],
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    _FIELD = CustomFieldDefinition(
+        field_id="0190f3a1b2c3d4e5f6a7b8c9d0", key="support_level", label="Support level",
+        type="single_select",
+        required=False, visibility="shared", options=["basic", "premium"], help_text="Agreed support tier",
+    )
+
+    return (
+        IcpUpdated(
+            partnership_id=_PARTNERSHIP_ID, icp_version=2,
+            icp=Icp(
+                countries=["DE", "FR"], industries=["software_saas"],
+                company_size=CompanySize(min_employees=50, max_employees=500),
+                sub_categories=["mid-market erp"], keywords=["sap migration", "cloud erp"],
+                custom=[IcpCriterion(label="Buying committee", value="CFO and CIO")],
+            ),
+            changed=["countries", "keywords"],
         ),
-        changed=["countries", "keywords"],
-    ),
-    CustomFieldDefined(field=_FIELD),
-    CustomFieldUpdated(
-        field=_FIELD.model_copy(update={"options": ["basic", "premium", "enterprise"]}), field_version=2,
-        changed=["options"],
-    ),
-    CustomFieldRemoved(field_id=_FIELD.field_id, key=_FIELD.key),
-    PartnershipCustomFieldsUpdated(
-        partnership_id=_PARTNERSHIP_ID, changed_by="partner", changed_keys=["support_level"],
-        shared_changes=[SharedFieldChange(key="support_level", before="basic", after="premium")],
-        values_version=3,
-    ),
-)
+        CustomFieldDefined(field=_FIELD),
+        CustomFieldUpdated(
+            field=_FIELD.model_copy(update={"options": ["basic", "premium", "enterprise"]}), field_version=2,
+            changed=["options"],
+        ),
+        CustomFieldRemoved(field_id=_FIELD.field_id, key=_FIELD.key),
+        PartnershipCustomFieldsUpdated(
+            partnership_id=_PARTNERSHIP_ID, changed_by="partner", changed_keys=["support_level"],
+            shared_changes=[SharedFieldChange(key="support_level", before="basic", after="premium")],
+            values_version=3,
+        ),
+    )

@@ -37,9 +37,18 @@ class ReferralCodeRevoked(EventData):
 
 _PARTNERSHIP = "a0000000000000000000000000000001"
 
-EXAMPLES: tuple[EventData, ...] = (
-    ReferralCodeIssued(partnership_id=_PARTNERSHIP, partner_organisation_id="northwind", code="K7QM2XPA",
-                       link="https://app.trellis.example/portal/refer/K7QM2XPA", replaced_code="H3RT9WZE"),
-    ReferralCodeRevoked(partnership_id=_PARTNERSHIP, partner_organisation_id="northwind", code="K7QM2XPA",
-                        revoked_at=datetime.fromisoformat("2026-03-02T10:00:00+00:00")),
+EVENTS: tuple[type[EventData], ...] = (
+    ReferralCodeIssued,
+    ReferralCodeRevoked,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        ReferralCodeIssued(partnership_id=_PARTNERSHIP, partner_organisation_id="northwind", code="K7QM2XPA",
+                           link="https://app.trellis.example/portal/refer/K7QM2XPA",
+                           replaced_code="H3RT9WZE"),
+        ReferralCodeRevoked(partnership_id=_PARTNERSHIP, partner_organisation_id="northwind", code="K7QM2XPA",
+                            revoked_at=datetime.fromisoformat("2026-03-02T10:00:00+00:00")),
+    )

@@ -69,14 +69,27 @@ class WebhookEndpointEnabled(_Endpoint):
 
 
 _ENDPOINT = {"organisation_id": "northwind", "endpoint_id": "0194f0a0c1d2e3f4a5b6c7d8e9f0a1b4"}
-EXAMPLES: tuple[EventData, ...] = (
-    WebhookEndpointCreated(**_ENDPOINT, host="hooks.northwind.example", event_types=["lead.received"]),
-    WebhookEndpointUpdated(**_ENDPOINT, host="hooks.northwind.example",
-                           event_types=["lead.received", "deal.won"], changed=["event_types"]),
-    WebhookEndpointSecretRotated(**_ENDPOINT,
-                                 previous_valid_until=datetime.fromisoformat("2026-03-03T10:00Z")),
-    WebhookEndpointDeleted(**_ENDPOINT),
-    WebhookEndpointDisabled(**_ENDPOINT, host="hooks.northwind.example", consecutive_failures=10,
-                            last_error="HTTP 503"),
-    WebhookEndpointEnabled(**_ENDPOINT),
+
+EVENTS: tuple[type[EventData], ...] = (
+    WebhookEndpointCreated,
+    WebhookEndpointUpdated,
+    WebhookEndpointSecretRotated,
+    WebhookEndpointDeleted,
+    WebhookEndpointDisabled,
+    WebhookEndpointEnabled,
 )
+
+
+def examples() -> tuple[EventData, ...]:
+    """An example of every event above (the contract tests and the catalogue's examples)."""
+    return (
+        WebhookEndpointCreated(**_ENDPOINT, host="hooks.northwind.example", event_types=["lead.received"]),
+        WebhookEndpointUpdated(**_ENDPOINT, host="hooks.northwind.example",
+                               event_types=["lead.received", "deal.won"], changed=["event_types"]),
+        WebhookEndpointSecretRotated(**_ENDPOINT,
+                                     previous_valid_until=datetime.fromisoformat("2026-03-03T10:00Z")),
+        WebhookEndpointDeleted(**_ENDPOINT),
+        WebhookEndpointDisabled(**_ENDPOINT, host="hooks.northwind.example", consecutive_failures=10,
+                                last_error="HTTP 503"),
+        WebhookEndpointEnabled(**_ENDPOINT),
+    )

@@ -13,6 +13,7 @@ from leads.logic.account_exports import run_export
 from leads.logic.account_imports import WORKER_MARGIN_MS, Clock, continue_import
 from trellis.consumer import Consumer
 from trellis.events import EventEnvelope
+from trellis.events.crm import AccountExportRequested, AccountImportProgressed, AccountImportStarted
 
 
 class AccountJobs(Consumer):
@@ -38,8 +39,8 @@ def _import(envelope: EventEnvelope, data: Any) -> None:
 
 
 worker = AccountJobs("leads-account-jobs", {
-    "AccountImportStarted": _import,
-    "AccountImportProgressed": _import,
-    "AccountExportRequested": run_export,
+    AccountImportStarted: _import,
+    AccountImportProgressed: _import,
+    AccountExportRequested: run_export,
 })
 handler = worker.lambda_handler

@@ -4,7 +4,7 @@ from leads.logic.ledger import HANDLERS
 from trellis.consumer import Consumer
 
 # LeadsLedgerEventsRule (template.yaml) sends exactly these types to this consumer's queue.
-LEDGER_EVENTS = tuple(HANDLERS)
+LEDGER_EVENTS = tuple(model.event_type for model in HANDLERS)
 
 consumer = Consumer("leads-ledger", HANDLERS)
 handler = consumer.lambda_handler

@@ -45,7 +45,7 @@ from leads.dal import partnerships as partnerships_dal
 from leads.dal.tables import CommissionEntryItem, LedgerDealItem, LedgerTotalAttribute, PartnershipViewItem
 from trellis.commission_math import commission_for, split_for_distributor
 from trellis.currencies import MINOR_UNITS
-from trellis.events import SYSTEM, Actor, EventData, EventEnvelope
+from trellis.events import SYSTEM, Actor, EventData, EventEnvelope, EventHandler
 from trellis.events.commissions import CommissionPlan
 from trellis.events.leads import AttributionLink, DealCreated, DealSnapshot, DealUpdated
 from trellis.events.ledger import (
@@ -344,4 +344,4 @@ def apply_deal(envelope: EventEnvelope, data: EventData) -> None:
     apply(state, deal, occurred_at=envelope.occurred_at, actor=SYSTEM)
 
 
-HANDLERS = {"DealCreated": apply_deal, "DealUpdated": apply_deal}
+HANDLERS: dict[type[EventData], EventHandler] = {DealCreated: apply_deal, DealUpdated: apply_deal}

@@ -14,7 +14,7 @@ from typing import Any
 from leads.dal import partnerships as dal
 from leads.dal import routing as routing_dal
 from leads.dal.tables import PartnershipViewItem
-from trellis.events import EventData, EventEnvelope
+from trellis.events import EventData, EventEnvelope, EventHandler
 from trellis.events.commissions import (
     CommissionPlanCleared,
     CommissionPlanSet,
@@ -195,20 +195,20 @@ def program_list_updated(envelope: EventEnvelope, data: EventData) -> None:
     routing_dal.save_tier_order(envelope.tenant_id, tiers, envelope.occurred_at)
 
 
-HANDLERS = {
-    "PartnershipCreated": partnership_created,
-    "PartnershipUpdated": partnership_updated,
-    "PartnershipStageChanged": stage_changed,
-    "PartnershipArchived": partnership_archived,
-    "PartnershipRestored": partnership_restored,
-    "PartnershipDeleted": partnership_deleted,
-    "PartnerJoined": partner_joined,
-    "IcpUpdated": icp_updated,
-    "CommissionPlanSet": plan_set,
-    "CommissionPlanCleared": plan_set,
-    "TierDefaultPlanSet": tier_plan_set,
-    "TierDefaultPlanCleared": tier_plan_set,
-    "ResellerAssigned": reseller_link,
-    "ResellerUnassigned": reseller_link,
-    "ProgramListUpdated": program_list_updated,
+HANDLERS: dict[type[EventData], EventHandler] = {
+    PartnershipCreated: partnership_created,
+    PartnershipUpdated: partnership_updated,
+    PartnershipStageChanged: stage_changed,
+    PartnershipArchived: partnership_archived,
+    PartnershipRestored: partnership_restored,
+    PartnershipDeleted: partnership_deleted,
+    PartnerJoined: partner_joined,
+    IcpUpdated: icp_updated,
+    CommissionPlanSet: plan_set,
+    CommissionPlanCleared: plan_set,
+    TierDefaultPlanSet: tier_plan_set,
+    TierDefaultPlanCleared: tier_plan_set,
+    ResellerAssigned: reseller_link,
+    ResellerUnassigned: reseller_link,
+    ProgramListUpdated: program_list_updated,
 }

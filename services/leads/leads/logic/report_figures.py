@@ -25,8 +25,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leads.dal import reports as dal
 from leads.dal.reports import ALL, NOW, CellKey
-from trellis.events import EventData, EventEnvelope
-from trellis.events.leads import AttributionLink, DealSnapshot, LeadSnapshot
+from trellis.events import EventData, EventEnvelope, EventHandler
+from trellis.events.leads import (
+    AttributionLink,
+    DealCreated,
+    DealSnapshot,
+    DealUpdated,
+    DealWon,
+    LeadAccepted,
+    LeadCreated,
+    LeadDeclined,
+    LeadSent,
+    LeadSnapshot,
+)
+from trellis.events.ledger import CommissionAdjusted, CommissionEarned
 
 LEAD, DEAL = "lead", "deal"
 _LEAD_STATUS_FIGURE = {"sent": "pending", "accepted": "accepted", "declined": "declined"}
@@ -160,8 +172,8 @@ def apply_commission_event(envelope: EventEnvelope, data: EventData) -> None:
     )
 
 
-HANDLERS = {
-    **dict.fromkeys(("LeadCreated", "LeadSent", "LeadAccepted", "LeadDeclined"), apply_lead_event),
-    **dict.fromkeys(("DealCreated", "DealUpdated", "DealWon"), apply_deal_event),
-    **dict.fromkeys(("CommissionEarned", "CommissionAdjusted"), apply_commission_event),
+HANDLERS: dict[type[EventData], EventHandler] = {
+    **dict.fromkeys((LeadCreated, LeadSent, LeadAccepted, LeadDeclined), apply_lead_event),
+    **dict.fromkeys((DealCreated, DealUpdated, DealWon), apply_deal_event),
+    **dict.fromkeys((CommissionEarned, CommissionAdjusted), apply_commission_event),
 }

@@ -3,6 +3,8 @@ in-app notifications, emails and webhook deliveries."""
 
 from notifications.logic.delivery import HANDLED, handle
 from trellis.consumer import Consumer
+from trellis.events.catalogue import CATALOGUE
 
-consumer = Consumer("notifications", dict.fromkeys(HANDLED, handle))
+# It takes events of nearly every area, so it names their models through the catalogue.
+consumer = Consumer("notifications", {CATALOGUE[event_type]: handle for event_type in HANDLED})
 handler = consumer.lambda_handler

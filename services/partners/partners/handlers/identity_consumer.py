@@ -3,7 +3,7 @@
 from partners.logic import identity
 from trellis.consumer import Consumer
 from trellis.events import EventEnvelope
-from trellis.events.organisations import UserRemoved
+from trellis.events.organisations import InvitationAccepted, UserRemoved, UserRolesChanged
 
 # Leave this much of the invocation for the last page's transaction and the batch response.
 SAFETY_SECONDS = 8.0
@@ -20,8 +20,8 @@ def _user_removed(envelope: EventEnvelope, data: UserRemoved) -> None:
 
 # The types the PartnersIdentityEventsRule sends to this consumer's queue (template.yaml).
 consumer = Consumer("partners-identity", {
-    "InvitationAccepted": identity.user_joined_or_changed,
-    "UserRolesChanged": identity.user_joined_or_changed,
-    "UserRemoved": _user_removed,
+    InvitationAccepted: identity.user_joined_or_changed,
+    UserRolesChanged: identity.user_joined_or_changed,
+    UserRemoved: _user_removed,
 })
 handler = consumer.lambda_handler

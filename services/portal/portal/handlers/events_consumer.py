@@ -1,6 +1,6 @@
 """Lambda entry point: the other services' events → the portal's projections.
 
-Each area of the portal keeps a table of event type → function; an event several areas keep is
+Each area of the portal keeps a table of event model → function; an event several areas keep is
 handed to each in turn (all within the one idempotent call for its id, so a failure retries all).
 """
 
@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from portal.logic import dashboard, projection
-from trellis.consumer import Consumer, EventHandler
-from trellis.events import EventEnvelope
+from trellis.consumer import Consumer
+from trellis.events import EventData, EventEnvelope, EventHandler
 
-AREAS: tuple[Mapping[str, EventHandler], ...] = (projection.HANDLERS, dashboard.HANDLERS)
+Handlers = Mapping[type[EventData], EventHandler]
+
+AREAS: tuple[Handlers, ...] = (projection.HANDLERS, dashboard.HANDLERS)
 
 
-def _combined(areas: tuple[Mapping[str, EventHandler], ...]) -> dict[str, EventHandler]:
-    by_type: dict[str, list[EventHandler]] = {}
+def _combined(areas: tuple[Handlers, ...]) -> dict[type[EventData], EventHandler]:
+    by_model: dict[type[EventData], list[EventHandler]] = {}
     for area in areas:
-        for event_type, handle in area.items():
-            by_type.setdefault(event_type, []).append(handle)
+        for model, handle in area.items():
+            by_model.setdefault(model, []).append(handle)
 
     def each(handles: list[EventHandler]) -> EventHandler:
         def run(envelope: EventEnvelope, data: object) -> None:
@@ -28,12 +30,12 @@ def _combined(areas: tuple[Mapping[str, EventHandler], ...]) -> dict[str, EventH
 
         return run
 
-    return {event_type: each(handles) for event_type, handles in by_type.items()}
+    return {model: each(handles) for model, handles in by_model.items()}
 
 
 HANDLERS = _combined(AREAS)
 # PortalEventsRule (template.yaml) sends exactly these types to this consumer's queue.
-PROJECTED_EVENTS = tuple(HANDLERS)
+PROJECTED_EVENTS = tuple(model.event_type for model in HANDLERS)
 
 consumer = Consumer("portal-events", HANDLERS)
 handler = consumer.lambda_handler

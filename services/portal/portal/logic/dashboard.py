@@ -44,10 +44,9 @@ from portal.models_dashboard import (
     TierRequirements,
     TierStatus,
 )
-from trellis.consumer import EventHandler
 from trellis.dynamo import concurrent_change_is_a_conflict
 from trellis.errors import NotFound, ValidationFailed
-from trellis.events import EventData, EventEnvelope
+from trellis.events import EventData, EventEnvelope, EventHandler
 from trellis.events.leads import (
     DealCreated,
     DealSnapshot,
@@ -182,11 +181,11 @@ def _count(
             time.sleep(0.05 * (attempt + 1))
 
 
-_LEAD_TEXT = {
-    "LeadCreated": "Lead {name} created", "LeadSent": "Lead {name} sent",
-    "LeadAccepted": "Lead {name} accepted", "LeadDeclined": "Lead {name} declined",
-    "RegistrationConflict": "Lead {name}: registration conflict",
-    "RegistrationResolved": "Lead {name}: registration {status}",
+_LEAD_TEXT: dict[type[EventData], str] = {
+    LeadCreated: "Lead {name} created", LeadSent: "Lead {name} sent",
+    LeadAccepted: "Lead {name} accepted", LeadDeclined: "Lead {name} declined",
+    RegistrationConflict: "Lead {name}: registration conflict",
+    RegistrationResolved: "Lead {name}: registration {status}",
 }
 
 
@@ -196,7 +195,7 @@ def lead_changed(envelope: EventEnvelope, data: EventData) -> None:
     lead = data.lead
     if lead.vendor_organisation_id != envelope.tenant_id:
         return
-    text = _LEAD_TEXT[envelope.type].format(name=lead.company_name, status=lead.registration_status)
+    text = _LEAD_TEXT[type(data)].format(name=lead.company_name, status=lead.registration_status)
     pids = [pid for pid in (lead.partnership_id, lead.distributor_partnership_id) if pid]
     _count(
         envelope.tenant_id, "lead", (lead.lead_id,), lead.version, lambda _state: _lead_contribution(lead),
@@ -301,14 +300,14 @@ def profile_changed(envelope: EventEnvelope, data: EventData) -> None:
             ))
 
 
-HANDLERS: dict[str, EventHandler] = {
+HANDLERS: dict[type[EventData], EventHandler] = {
     **{name: lead_changed for name in _LEAD_TEXT},
-    "DealCreated": deal_changed, "DealUpdated": deal_changed, "DealWon": deal_changed,
-    "CommissionEarned": commission_earned, "CommissionAdjusted": commission_earned,
-    "CommissionApproved": commission_earned,
-    "PayoutCreated": payout_changed, "PayoutPaid": payout_changed,
-    "CertificationEarned": certification_earned,
-    "PartnershipStageChanged": stage_changed, "PartnershipUpdated": profile_changed,
+    DealCreated: deal_changed, DealUpdated: deal_changed, DealWon: deal_changed,
+    CommissionEarned: commission_earned, CommissionAdjusted: commission_earned,
+    CommissionApproved: commission_earned,
+    PayoutCreated: payout_changed, PayoutPaid: payout_changed,
+    CertificationEarned: certification_earned,
+    PartnershipStageChanged: stage_changed, PartnershipUpdated: profile_changed,
 }
 
 

@@ -14,8 +14,7 @@ from typing import Any
 from portal.dal import partnerships as dal
 from portal.dal import people as people_dal
 from portal.dal.tables import NetworkLinkItem, PartnershipViewItem
-from trellis.consumer import EventHandler
-from trellis.events import EventData, EventEnvelope
+from trellis.events import EventData, EventEnvelope, EventHandler
 from trellis.events.network import ResellerAssigned, ResellerUnassigned
 from trellis.events.organisations import (
     InvitationAccepted,
@@ -219,21 +218,21 @@ def _joined(envelope: EventEnvelope, data: EventData) -> None:
     partner_user_joined(envelope, data)
 
 
-HANDLERS: dict[str, EventHandler] = {
-    "PartnershipCreated": partnership_created,
-    "PartnershipUpdated": partnership_updated,
-    "PartnershipStageChanged": stage_changed,
-    "PartnershipUserAssigned": assignees_changed,
-    "PartnershipUserUnassigned": assignees_changed,
-    "PartnershipArchived": partnership_archived,
-    "PartnershipRestored": partnership_restored,
-    "PartnershipDeleted": partnership_deleted,
-    "PartnerJoined": _joined,
-    "ProgramListUpdated": program_list_updated,
-    "ResellerAssigned": reseller_link,
-    "ResellerUnassigned": reseller_link,
-    "UserRegistered": user_registered,
-    "InvitationAccepted": user_registered,
-    "UserRolesChanged": roles_changed,
-    "UserRemoved": user_removed,
+HANDLERS: dict[type[EventData], EventHandler] = {
+    PartnershipCreated: partnership_created,
+    PartnershipUpdated: partnership_updated,
+    PartnershipStageChanged: stage_changed,
+    PartnershipUserAssigned: assignees_changed,
+    PartnershipUserUnassigned: assignees_changed,
+    PartnershipArchived: partnership_archived,
+    PartnershipRestored: partnership_restored,
+    PartnershipDeleted: partnership_deleted,
+    PartnerJoined: _joined,
+    ProgramListUpdated: program_list_updated,
+    ResellerAssigned: reseller_link,
+    ResellerUnassigned: reseller_link,
+    UserRegistered: user_registered,
+    InvitationAccepted: user_registered,
+    UserRolesChanged: roles_changed,
+    UserRemoved: user_removed,
 }
