@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
+from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
+from pynamodb.constants import NULL
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -74,6 +75,35 @@ def table_model(service: str) -> type[TableItem]:
 
     ServiceItem.__name__ = ServiceItem.__qualname__ = f"{service.capitalize()}Item"
     return ServiceItem
+
+
+class MapListAttribute[M: MapAttribute[Any, Any]](ListAttribute[M]):
+    """A list of typed maps (``of=`` a MapAttribute class) that prepares its element attribute once.
+
+    PynamoDB 6.1's ``ListAttribute.deserialize`` builds a new element attribute on every read, and for
+    a MapAttribute element that deep-copies each of its attributes (``_make_attribute``), even when the
+    list is empty. A list page of 25 partnerships spent about a sixth of its own time there. Reads
+    are otherwise PynamoDB's: the same element attribute, named after the list position, deserializes
+    each element; writes and conditions are unchanged.
+    """
+
+    def deserialize(self, values: Any) -> list[M | None]:
+        if not values:
+            return []
+        element: Any = self.__dict__.get("_element")
+        if element is None:
+            element_type: Any = self.element_type
+            element = element_type()
+            element._make_attribute()
+            self.__dict__["_element"] = element
+        result: list[M | None] = []
+        for index, value in enumerate(values):
+            if NULL in value:
+                result.append(None)
+                continue
+            element.attr_name = f"{self.attr_name}[{index}]" if self.attr_name else f"[{index}]"
+            result.append(element.deserialize(element.get_value(value)))
+        return result
 
 
 def transaction(base: type[Model]) -> TransactWrite:

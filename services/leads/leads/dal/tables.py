@@ -91,7 +91,7 @@ from pynamodb.attributes import (
 from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from trellis.dynamo import table_model
+from trellis.dynamo import MapListAttribute, table_model
 from trellis.outbox import outbox_model
 
 LeadsItem = table_model("leads")
@@ -337,7 +337,7 @@ class AccountItem(LeadsItem, discriminator="Account"):  # type: ignore[valid-typ
     lead_source = UnicodeAttribute(null=True)
     primary_contact_id = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
-    addresses = ListAttribute[AddressAttribute](of=AddressAttribute, default=list)
+    addresses = MapListAttribute[AddressAttribute](of=AddressAttribute, default=list)
     contact_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -471,7 +471,7 @@ class LedgerDealItem(LeadsItem, discriminator="LedgerDeal"):  # type: ignore[val
     deal_version = NumberAttribute()
     plan_json = UnicodeAttribute(null=True)
     plan_partnership_id = UnicodeAttribute(null=True)
-    totals = ListAttribute[LedgerTotalAttribute](of=LedgerTotalAttribute, default=list)
+    totals = MapListAttribute[LedgerTotalAttribute](of=LedgerTotalAttribute, default=list)
     entry_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     problem_reason = UnicodeAttribute(null=True)
     problem_detail = UnicodeAttribute(null=True)
@@ -524,7 +524,7 @@ class PayoutItem(LeadsItem, discriminator="Payout"):  # type: ignore[valid-type,
     currency = UnicodeAttribute()
     amount = DecimalAttribute()
     status = UnicodeAttribute()
-    lines = ListAttribute[PayoutLineAttribute](of=PayoutLineAttribute, default=list)
+    lines = MapListAttribute[PayoutLineAttribute](of=PayoutLineAttribute, default=list)
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()
     paid_at = UTCDateTimeAttribute(null=True)

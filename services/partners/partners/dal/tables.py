@@ -66,7 +66,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 
-from trellis.dynamo import table_model
+from trellis.dynamo import MapListAttribute, table_model
 from trellis.outbox import outbox_model
 
 PartnersItem = table_model("partners")
@@ -119,7 +119,7 @@ class PartnershipItem(PartnersItem, discriminator="Partnership"):  # type: ignor
     stage_changed_at = UTCDateTimeAttribute()
     # Stored as a list of strings; PynamoDB's stubs type `of` as the element's Python type.
     assigned_user_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
-    integration_links = ListAttribute[LinkAttribute](of=LinkAttribute, default=list)
+    integration_links = MapListAttribute[LinkAttribute](of=LinkAttribute, default=list)
     # Ids from the vendor's program lists (ProgramItem).
     tier = UnicodeAttribute(null=True)
     category = UnicodeAttribute(null=True)
@@ -140,7 +140,7 @@ class ActivityItem(PartnersItem, discriminator="Activity"):  # type: ignore[vali
     actor_user_id = UnicodeAttribute(null=True)
     occurred_at = UTCDateTimeAttribute()
     details: MapAttribute[str, str | None] = MapAttribute(default=dict)
-    changes = ListAttribute[ChangeAttribute](of=ChangeAttribute, default=list)
+    changes = MapListAttribute[ChangeAttribute](of=ChangeAttribute, default=list)
 
 
 class EntryAttribute(MapAttribute[str, str]):
@@ -154,10 +154,10 @@ class ProgramItem(PartnersItem, discriminator="Program"):  # type: ignore[valid-
     """The vendor's program settings: its stage pipeline and its tiers, categories and tags."""
 
     organisation_id = UnicodeAttribute()
-    stages = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
-    tiers = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
-    categories = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
-    tags = ListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    stages = MapListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    tiers = MapListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    categories = MapListAttribute[EntryAttribute](of=EntryAttribute, default=list)
+    tags = MapListAttribute[EntryAttribute](of=EntryAttribute, default=list)
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 
@@ -237,7 +237,7 @@ class IcpItem(PartnersItem, discriminator="Icp"):  # type: ignore[valid-type,mis
     max_employees = NumberAttribute(null=True)
     sub_categories = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     keywords = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
-    custom = ListAttribute[IcpCriterionAttribute](of=IcpCriterionAttribute, default=list)
+    custom = MapListAttribute[IcpCriterionAttribute](of=IcpCriterionAttribute, default=list)
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
@@ -297,7 +297,7 @@ class CommissionPlanAttribute(MapAttribute[str, object]):
     currency = UnicodeAttribute(null=True)
     rate = UnicodeAttribute(null=True)
     amount = UnicodeAttribute(null=True)
-    bands = ListAttribute[CommissionBandAttribute](of=CommissionBandAttribute, null=True)
+    bands = MapListAttribute[CommissionBandAttribute](of=CommissionBandAttribute, null=True)
     net_days = NumberAttribute()
     schedule = UnicodeAttribute()
     distributor_split = UnicodeAttribute()
@@ -358,7 +358,7 @@ class NetworkNodeItem(PartnersItem, discriminator="NetworkNode"):  # type: ignor
 
     organisation_id = UnicodeAttribute()
     partnership_id = UnicodeAttribute()
-    distributors = ListAttribute[UpstreamAttribute](of=UpstreamAttribute, default=list)
+    distributors = MapListAttribute[UpstreamAttribute](of=UpstreamAttribute, default=list)
     height = NumberAttribute(default=0)
     reseller_count = NumberAttribute(default=0)
     version = VersionAttribute()
@@ -406,7 +406,7 @@ class ChecklistItem(PartnersItem, discriminator="Checklist"):  # type: ignore[va
 
     organisation_id = UnicodeAttribute()
     stage_id = UnicodeAttribute()
-    entries = ListAttribute[ChecklistEntryAttribute](of=ChecklistEntryAttribute, default=list)
+    entries = MapListAttribute[ChecklistEntryAttribute](of=ChecklistEntryAttribute, default=list)
     retired_ids = ListAttribute[str](of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute(null=True)
@@ -429,7 +429,7 @@ class ChecklistProgressItem(PartnersItem, discriminator="ChecklistProgress"):  #
     organisation_id = UnicodeAttribute()
     partnership_id = UnicodeAttribute()
     stage_id = UnicodeAttribute()
-    ticks = ListAttribute[TickAttribute](of=TickAttribute, default=list)
+    ticks = MapListAttribute[TickAttribute](of=TickAttribute, default=list)
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
 

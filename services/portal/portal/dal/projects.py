@@ -21,7 +21,6 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
-    ListAttribute,
     MapAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -29,7 +28,7 @@ from pynamodb.attributes import (
 )
 
 from portal.dal.tables import Outbox, PortalItem
-from trellis.dynamo import concurrent_change_is_a_conflict, transaction
+from trellis.dynamo import MapListAttribute, concurrent_change_is_a_conflict, transaction
 from trellis.events import EventEnvelope
 from trellis.keys import org_key
 from trellis.outbox import outbox_item
@@ -57,7 +56,7 @@ class ProjectItem(PortalItem, discriminator="PortalProject"):  # type: ignore[va
     status = UnicodeAttribute()
     start_on = UnicodeAttribute(null=True)  # ISO date
     end_on = UnicodeAttribute(null=True)
-    milestones = ListAttribute[MilestoneAttribute](of=MilestoneAttribute, default=list)
+    milestones = MapListAttribute[MilestoneAttribute](of=MilestoneAttribute, default=list)
     created_by = UnicodeAttribute()
     created_by_organisation_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
