@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from partners.logic import journey as logic
+from partners.logic import journey_report as logic
 from partners.models import JourneyReport
 from trellis.api import current_principal
 

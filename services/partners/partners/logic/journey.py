@@ -1,4 +1,4 @@
-"""The partner journey report, and the consumer side that keeps its aggregates.
+"""The partner journey's aggregates, kept by the journey consumer (the report reads them: journey_report.py).
 
 Aggregates (see dal/journey.py) are updated from the partners service's own events
 (PartnershipCreated / StageChanged / Archived / Restored / Deleted) by the journey consumer, each
@@ -27,10 +27,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from partners.dal import journey as dal
-from partners.dal import program as program_dal
 from partners.dal.tables import JourneyPartnershipItem, ProgramItem
-from partners.logic import program
-from partners.models import JourneyReport, StageJourney, TimeToFirstDeal
+from partners.logic.pipeline import stage_ids
 from trellis.events import EventData, EventEnvelope
 from trellis.events.leads import DealWon
 from trellis.events.partners import (
@@ -40,7 +38,6 @@ from trellis.events.partners import (
     PartnershipRestored,
     PartnershipStageChanged,
 )
-from trellis.principal import VENDOR_ROLES, Principal
 
 # ---------------------------------------------------------------- the histogram
 #
@@ -99,7 +96,7 @@ def median_hours(counts: Mapping[int, int]) -> float | None:
 
 
 def _positions(settings: ProgramItem | None) -> dict[str, int]:
-    return {stage.id: index for index, stage in enumerate(program.entries(settings, "stages"))}
+    return {stage_id: index for index, stage_id in enumerate(stage_ids(settings))}
 
 
 def _hours(seconds: float) -> float:
@@ -218,41 +215,3 @@ def apply_deal_won(envelope: EventEnvelope, data: EventData) -> None:
         deltas.durations[("first_deal", None, bucket_of(after))] += 1
     state.first_deal_at = won
     dal.save(state, deltas)
-
-
-# ---------------------------------------------------------------- the report
-
-
-def journey_report(principal: Principal) -> JourneyReport:
-    principal.require_any(VENDOR_ROLES)
-    org = principal.organisation_id
-    settings = program_dal.get(org)
-    stage_items, duration_items = dal.aggregates(org)
-    counters = {item.stage_id: item for item in stage_items}
-    histograms: dict[str | None, dict[int, int]] = {}
-    deals: dict[int, int] = {}
-    for item in duration_items:
-        target = deals if item.measure == "first_deal" else histograms.setdefault(item.stage_id, {})
-        target[int(item.bucket)] = int(item.count or 0)
-    pipeline = program.entries(settings, "stages")
-    stages = []
-    for index, stage in enumerate(pipeline):
-        counter = counters.get(stage.id)
-        entered = int(counter.entered or 0) if counter is not None else 0
-        moved_on = int(counter.moved_on or 0) if counter is not None else 0
-        histogram = histograms.get(stage.id, {})
-        last = index == len(pipeline) - 1
-        stages.append(StageJourney(
-            stage_id=stage.id, name=stage.name,
-            partners=max(int(counter.current or 0), 0) if counter is not None else 0,
-            entered=entered, moved_on=moved_on,
-            next_stage_id=None if last else pipeline[index + 1].id,
-            conversion_rate=round(moved_on / entered, 4) if entered and not last else None,
-            completed_stays=sum(histogram.values()),
-            median_hours_in_stage=median_hours(histogram),
-        ))
-    deal_hours = median_hours(deals)
-    return JourneyReport(stages=stages, time_to_first_deal=TimeToFirstDeal(
-        partnerships_with_a_deal=sum(deals.values()),
-        median_days=round(deal_hours / 24, 2) if deal_hours is not None else None,
-    ))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from partners.dal import program as dal
 from partners.dal.tables import EntryAttribute, ProgramItem
+from partners.logic.pipeline import DEFAULT_STAGES, default_stage_id
 from partners.models import (
     Program,
     ProgramEntry,
@@ -27,8 +28,7 @@ from trellis.principal import VENDOR_ROLES, Principal, Role
 
 # The partner journey (seed 004): Recruitment, Onboarding, Activation, Growth, Retention, Advocacy.
 DEFAULT_PIPELINE: tuple[ProgramEntry, ...] = tuple(
-    ProgramEntry(id=name.lower(), name=name)
-    for name in ("Recruitment", "Onboarding", "Activation", "Growth", "Retention", "Advocacy")
+    ProgramEntry(id=default_stage_id(name), name=name) for name in DEFAULT_STAGES
 )
 LISTS: tuple[ProgramListName, ...] = ("stages", "tiers", "categories", "tags")
 
