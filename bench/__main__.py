@@ -22,17 +22,32 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 IMPORT_NOTES = """\
 ### Reading the import table
 
-- The floors are the libraries alone, before any Trellis code. An API handler cannot import
-  faster than its floor while it uses PynamoDB (which imports botocore, ~0.9× boto3 by itself),
-  Powertools' HTTP resolver with validation (its package `__init__` imports every resolver:
-  AppSync, Bedrock, VPC Lattice… and asyncio) and pydantic. That floor is itself above 1.6×, so for
-  API handlers the goal is out of reach without leaving the stack the users chose; the figure to
-  watch is the distance between a handler and its floor (Trellis' own share).
-- Already done to stay near the floor: no X-Ray SDK at import (Powertools Tracer pulled in
+- The floors are the libraries alone, before any Trellis code, plus one pydantic model
+  (`bench/floor_model.py`): `import pydantic` by itself loads almost nothing, and the first model
+  class loads pydantic's model machinery, which every function needs (its settings, the event
+  envelope). A handler cannot import faster than its floor while it uses PynamoDB (botocore, ~0.9×
+  boto3 by itself), Powertools (the HTTP resolver with validation, whose package `__init__` imports
+  every resolver and asyncio; or batch and idempotency, which import boto3) and pydantic.
+- Where a floor is itself above 1.6×, the goal cannot hold without leaving the stack the users
+  chose; the verdict says so, and the column to watch is the distance from the floor: Trellis' own
+  share. The publishers stand on botocore alone and hold.
+- That share is mostly model classes. Defining a pydantic class costs ~0.6 ms even when its
+  validator is deferred (fields, annotations, signature), and a PynamoDB table model a little less.
+  So the share follows how many classes a function imports: an API handler imports its request and
+  answer models (its OpenAPI document is built from them) and the events it publishes; a consumer
+  the events it takes and the table models its projections write.
+- Done to keep that share small: no X-Ray SDK at import (Powertools Tracer pulled in
   `aws_xray_sdk.core`, ~0.8× boto3 by itself; functions keep `Tracing: Active`, so Lambda still
   records a segment per invocation); the publisher needs neither PynamoDB nor the event catalogue
-  (the outbox item carries the ready EventBridge entry) and creates a bare botocore client
-  instead of importing boto3.
+  (the outbox item carries the ready EventBridge entry) and creates a bare botocore client instead
+  of importing boto3; event models build their validators on first use (`defer_build`), and the
+  catalogue's examples are built only by the tests; a consumer names the event models it takes, so
+  it imports only their areas, not the catalogue (the notifications consumer, which takes events of
+  nearly every area, is the one that still does).
+- Not done: splitting each service's request and answer models by route so that a consumer
+  sharing a logic module with the API stops importing the API's models (the partners journey
+  consumer does), and deferring the API models' validators (measured: ~10 ms of ~480 ms for the
+  partners API, because class creation, not validator building, is most of their cost).
 """
 
 
@@ -74,24 +89,30 @@ OVERHEAD_NOTES = """\
   request, moto answering, parsing the answer), p50 over 22 calls of each read, over 6 to 11 calls of
   each partners write (undone and redone; the counts are the first call's) and over the one call of
   each leads write, at the large size (the handler module warm, as in a warm Lambda). Two of its parts
-  are timed where they happen: PynamoDB building items from the DynamoDB JSON an answer carries
-  (`Model.from_raw_data`), and Powertools' response middleware (validating the route's return value
-  and encoding it as JSON). "The rest" is routing, request validation, the logic, the pydantic views,
-  PynamoDB serialising the request's items and keys, and logging.
+  are timed where they happen: PynamoDB items (`Model.from_raw_data` building an item from the
+  DynamoDB JSON an answer carries, `Model.serialize` turning an item to be saved into DynamoDB JSON),
+  and Powertools' response middleware (validating the route's return value and encoding it as JSON).
+  "The rest" is routing, request validation, the logic, the pydantic views, PynamoDB's attribute
+  access and update expressions, the outbox entry and event envelope, and logging.
 - Own time follows the items a request reads or writes, never the program's size (S and L pages cost
   the same). A GET of one object is at or near the 1 ms goal; a list page of 25 rows misses it by
-  several times. For partnerships its largest part is PynamoDB building items: a page reads 50 (25
-  list entries and the 25 partnerships), and PynamoDB instantiates every attribute container of each
-  (defaults copied, nested map attributes built), about 0.06 ms an item on a quiet run here (0.1 to
-  0.25 ms under load). Leads and deals are one item a row with the record as JSON, so PynamoDB costs
-  less there and "the rest" leads: parsing each row's JSON into its pydantic record and building the
-  view. Response encoding is small.
-- So the goal is wrong for list pages as a flat 1 ms: that is 40 µs an item for 25 items, under what
-  building a PynamoDB item costs at all. A fair goal is a fixed part (≤ 1 ms, which single-object
-  reads meet) plus a per-item part; the design change that would cut the per-item part is to read
-  list pages without PynamoDB models (the raw DynamoDB JSON of a page into the pydantic view), a
-  change to every list route's DAL that this round did not make. Writes (2 to 7 ms) spend "the rest"
-  serialising the transaction's items, the outbox entry and the event envelope.
+  several times. For partnerships its largest part is PynamoDB: a page reads 50 items (25 list
+  entries and the 25 partnerships), and PynamoDB instantiates every attribute container of each
+  (defaults set, nested maps built) and every read of an attribute goes through its descriptor.
+  Leads and deals are one item a row with the record as JSON, so PynamoDB costs less there and "the
+  rest" leads: parsing each row's JSON into its pydantic record and building the view.
+- Fixed after profiling (cProfile with botocore's calls left out): PynamoDB 6.1 rebuilt the element
+  attribute of every list of maps (`ListAttribute(of=<a MapAttribute>)`) on each read, deep-copying
+  its attributes, even for an empty list: a sixth of a partnerships page's own time. Those lists
+  are now `trellis.dynamo.MapListAttribute`, which prepares the element once (a test shows it reads
+  and writes exactly what ListAttribute does).
+- So the goal is wrong for list pages and writes as a flat 1 ms: that is 40 µs an item for a page
+  of 25, under what building a PynamoDB item costs at all, and a write saves 5 to 9 items (the
+  object, its list entries, the activity entry, the outbox entry) in one transaction. A fair goal
+  is a fixed part (≤ 1 ms, which single-object reads meet) plus a part per item read or written.
+  The design change that would cut the per-item part further is to read list pages without
+  PynamoDB models (the raw DynamoDB JSON of a page straight into the pydantic view), a change to
+  every list route's DAL that has not been made.
 """
 
 

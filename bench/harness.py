@@ -30,7 +30,8 @@ class Tally:
     written: int = 0
     # the handler's own time per call (ms): all of it minus the time inside botocore's API calls
     overhead: list[float] = field(default_factory=list)
-    # of that own time, per call (ms): PynamoDB turning DynamoDB JSON into items, and Powertools
+    # of that own time, per call (ms): PynamoDB turning DynamoDB JSON into items and items to be saved
+    # into DynamoDB JSON, and Powertools
     # validating the route's return value and encoding it as JSON
     items_ms: list[float] = field(default_factory=list)
     response_ms: list[float] = field(default_factory=list)
@@ -97,9 +98,10 @@ def _timed_api_call(self: BaseClient, operation_name: str, api_params: dict[str,
 BaseClient._make_api_call = _timed_api_call  # type: ignore[attr-defined]
 
 
-# Two parts of a handler's own time, timed where they happen: PynamoDB building an item from each
-# DynamoDB JSON record an answer carries (after botocore has parsed it), and Powertools' response
-# middleware (validating the return value against the route's model and encoding it).
+# Two parts of a handler's own time, timed where they happen: PynamoDB items (building an item from each
+# DynamoDB JSON record an answer carries, after botocore has parsed it, and serialising each item a
+# write saves), and Powertools' response middleware (validating the return value against the route's
+# model and encoding it).
 _in_items, _in_response = [0.0], [0.0]
 
 
@@ -123,6 +125,7 @@ def _time_the_parts() -> None:
     from pynamodb.models import Model
 
     _timing(Model, "from_raw_data", _in_items, is_classmethod=True)
+    _timing(Model, "serialize", _in_items)
     _timing(OpenAPIResponseValidationMiddleware, "_handle_response", _in_response)
 
 

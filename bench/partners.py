@@ -173,8 +173,9 @@ class Row:
 
 
 OVERHEAD_HEAD = ("| endpoint | calls (S) | calls (L) | items read S → L | ratio | items written S → L | goal "
-                 "| own time p50 at L (ms) | of which PynamoDB items | of which response encoding | the rest "
-                 "| goal ≤ 1 ms |\n|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|")
+                 "| own time p50 at L (ms) | of which PynamoDB items (read, saved) "
+                 "| of which response encoding | the rest | goal ≤ 1 ms |\n"
+                 "|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|")
 
 
 def rows_table(rows: list[Row]) -> list[str]:
