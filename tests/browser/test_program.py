@@ -145,12 +145,42 @@ def test_the_reports_chart_the_distribution_network(app: App) -> None:
     expect(table.get_by_role("row", name=re.compile("Contoso Systems"))).to_be_visible()
 
 
+# The elements that stick out past the right edge, deepest first: what made a page too wide. Inside a
+# pane that scrolls only absolute ones count (they escape its clipping unless it is positioned).
+_STICKING_OUT = """(edge) => [...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > edge + 1
+    && ![...e.children].some((c) => c.getBoundingClientRect().right > edge + 1)
+    && (getComputedStyle(e).position === 'absolute' || !e.parentElement.closest('.list-pane')))
+  .slice(0, 5)
+  .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent || '').slice(0, 60)}`)"""
+
+
+def _paid_payout_with_reference(stack: LocalStack, reference: str) -> None:
+    wingtip = _partnership_id(stack, "Wingtip Implementations")
+    deal = _won_commission(stack, wingtip)
+    pending = _call(stack, "GET", "/commissions", partnership_id=wingtip, status="pending", limit=100)
+    entry_id = next(entry["id"] for entry in pending["items"] if entry["deal_name"] == deal)
+    _call(stack, "POST", f"/commissions/{entry_id}/approve")
+    payout = _call(stack, "POST", "/payouts", body={"partnership_id": wingtip, "currency": "EUR"})
+    _call(stack, "POST", f"/payouts/{payout['id']}/paid", body={"reference": reference})
+
+
 def test_on_a_phone_the_program_screens_fit_the_width(phone_app: App) -> None:
+    # Long words must wrap, not widen the page: a long partner name (a select is as wide as its
+    # longest option; its partner list is sorted by name, so this one is in it) and a payout's
+    # reference with no space in it (a payout card once made the commissions screen 727 px wide)
+    long_name = _unique("Aardvark Consolidated Regional Implementation Partners International Holdings")
+    _call(phone_app.stack, "POST", "/partnerships", body={
+        "company_name": f"{long_name} Group {long_name}", "partnership_type": "reseller", "country": "NL",
+    })
+    _paid_payout_with_reference(phone_app.stack, "SEPA-" + "0123456789" * 9)
     phone_app.sign_in(VENDOR_ADMIN)
     for route, heading in (("/commissions", "Commissions"), ("/network", "Distribution network"),
                            ("/settings", "Settings"), ("/settings/webhooks", "Outbound webhooks")):
         phone_app.open(route)
         expect(phone_app.page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        if route == "/commissions":
+            expect(phone_app.page.get_by_text("(reference SEPA-0123456789").first).to_be_visible()
         # Wide tables scroll inside their pane; the page itself never scrolls sideways
         width = phone_app.page.evaluate("document.scrollingElement.scrollWidth")
-        assert width <= 390, f"{route} is {width}px wide"
+        assert width <= 390, f"{route} is {width}px wide: {phone_app.page.evaluate(_STICKING_OUT, 390)}"
