@@ -120,11 +120,12 @@ def table(base_ms: float, results: list[ImportResult], floors: list[ImportResult
         "|---|---|---:|---:|---|---:|---|",
     ]
     for r in results:
-        floor = by_name.get(floor_of(r.module))
+        floor_name = floor_of(r.module)
+        floor = by_name.get(floor_name)
         above = f"{r.median_ms - floor.median_ms:.0f}" if floor else "—"
         lines.append(
             f"| {r.function} | `{r.module}` | {r.median_ms:.0f} | {r.ratio:.2f}× | "
-            f"{short.get(floor_of(r.module), '—')} | {above} | {_verdict(r, floor)} |"
+            f"{short[floor_name]} | {above} | {_verdict(r, floor)} |"
         )
     lines += ["", "| stack floor | modules | median import (ms) | ratio to boto3 |", "|---|---|---:|---:|"]
     lines += [f"| {r.function} | `{r.module}` | {r.median_ms:.0f} | {r.ratio:.2f}× |" for r in floors]

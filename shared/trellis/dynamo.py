@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 from pynamodb.attributes import DiscriminatorAttribute, ListAttribute, MapAttribute, UnicodeAttribute
@@ -87,15 +88,17 @@ class MapListAttribute[M: MapAttribute[Any, Any]](ListAttribute[M]):
     each element; writes and conditions are unchanged.
     """
 
+    @cached_property
+    def _element(self) -> Any:
+        element_type: Any = self.element_type
+        element = element_type()
+        element._make_attribute()
+        return element
+
     def deserialize(self, values: Any) -> list[M | None]:
         if not values:
             return []
-        element: Any = self.__dict__.get("_element")
-        if element is None:
-            element_type: Any = self.element_type
-            element = element_type()
-            element._make_attribute()
-            self.__dict__["_element"] = element
+        element = self._element
         result: list[M | None] = []
         for index, value in enumerate(values):
             if NULL in value:
